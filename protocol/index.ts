@@ -1,0 +1,5 @@
+export * from './domain.ts';
+export * from './errors.ts';
+export * from './mqtt-contract.ts';
+export * from './mqtt-messages.ts';
+export * from './mqtt-topics.ts';
