@@ -1,3 +1,4 @@
+export * from './clock.ts';
 export * from './domain.ts';
 export * from './errors.ts';
 export * from './mqtt-contract.ts';
