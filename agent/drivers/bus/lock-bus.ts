@@ -28,6 +28,8 @@ export interface LockBusOptions {
   readonly reopenMs?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** See MasterOptions.spinGap; tests under fake time pass false. */
+  readonly spinGap?: boolean;
 }
 
 /**
@@ -102,6 +104,7 @@ export class LockBus {
       counters: this.counters,
       line: this.line,
       ...(this.options.retries === undefined ? {} : { retries: this.options.retries }),
+      ...(this.options.spinGap === undefined ? {} : { spinGap: this.options.spinGap }),
     });
     this.log.info({ event: 'bus-open', bus: this.options.id });
   }

@@ -20,6 +20,11 @@ export interface MasterOptions {
   readonly retries?: number;
   /** Monotonic milliseconds; injected so tests can run under fake time. */
   readonly now?: () => number;
+  /**
+   * Spin the last <2 ms of the silence on setImmediate (default true). Fake timers cannot
+   * advance a spin, so tests under fake time switch it off and wait on setTimeout only.
+   */
+  readonly spinGap?: boolean;
   /** Tallies that outlive one master (the bus reopens a lost line with a new one). */
   readonly counters?: Map<number, MutableCounters>;
   readonly line?: { noiseBytes: number; wrongAddress: number; lineLost: number };
@@ -194,7 +199,8 @@ export class RtuMaster {
     for (;;) {
       const left = this.lastActivity + this.gapMs - this.now();
       if (left <= 0) return;
-      if (left > 2) await new Promise((r) => setTimeout(r, Math.floor(left - 1)));
+      if (this.options.spinGap === false) await new Promise((r) => setTimeout(r, Math.ceil(left)));
+      else if (left > 2) await new Promise((r) => setTimeout(r, Math.floor(left - 1)));
       else await new Promise((r) => setImmediate(r));
     }
   }
