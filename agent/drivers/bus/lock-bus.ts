@@ -28,6 +28,8 @@ export interface LockBusOptions {
   readonly reopenMs?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Switch every coil off before polling starts (default true; the diagnostics CLI skips it). */
+  readonly switchOffAtStart?: boolean;
   /** See MasterOptions.spinGap; tests under fake time pass false. */
   readonly spinGap?: boolean;
 }
@@ -74,7 +76,9 @@ export class LockBus {
   static async open(options: LockBusOptions): Promise<LockBus> {
     const bus = new LockBus(options);
     await bus.openLine();
-    for (const board of bus.boardList) await board.switchAllOff(bus.master!);
+    if (options.switchOffAtStart !== false) {
+      for (const board of bus.boardList) await board.switchAllOff(bus.master!);
+    }
     bus.schedule(0);
     return bus;
   }
