@@ -92,9 +92,9 @@ function doors(board: ModbusLockBoard, out: Out): number {
   out(
     `board ${board.id.split(':')[1]}: ${states.filter((s) => s === 'open').length} of ${states.length} doors open`,
   );
-  states.forEach((state, i) =>
-    out(`  door ${String(i + 1).padStart(2)}  ${state === 'open' ? 'OPEN' : state}`),
-  );
+  for (const [i, state] of states.entries()) {
+    out(`  door ${String(i + 1).padStart(2)}  ${state === 'open' ? 'OPEN' : state}`);
+  }
   return 0;
 }
 
