@@ -79,7 +79,7 @@ describe('LockBus', () => {
       'bus1:2',
     ]);
     expect(bus.boards().every((b) => b.isOnline())).toBe(true);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('unlock = coil ON, confirmed, then OFF after pulseMs', async () => {
@@ -101,7 +101,7 @@ describe('LockBus', () => {
     )!;
     expect(off.at - on.at).toBeGreaterThanOrEqual(500);
     expect(off.at - on.at).toBeLessThan(700);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('a flash board gets one register write instead of ON … OFF', async () => {
@@ -123,7 +123,7 @@ describe('LockBus', () => {
     await settle(bus.boards()[0]!.unlock(4));
     await run(1000);
     expect(world.writes(1).slice(before)).toEqual([{ unit: 1, fc: 6, address: 4, value: 0x0605 }]);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('reports debounced door events with the time the door moved', async () => {
@@ -140,7 +140,7 @@ describe('LockBus', () => {
     expect(doors[0]).toMatchObject({ boardId: 'bus1:1', channel: 5 });
     expect(doors[0]!.at - opened).toBeLessThanOrEqual(250);
     expect(board(1).doorStates()[4]).toBe('closed');
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('inverted inputs: 0 = open', async () => {
@@ -152,7 +152,7 @@ describe('LockBus', () => {
         .doorStates()
         .every((s) => s === 'open'),
     ).toBe(true);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('raises unlock-not-opened when the unlocked door stays shut, and not when it opens', async () => {
@@ -166,7 +166,7 @@ describe('LockBus', () => {
     const late = events.filter((e) => e.type === 'unlock-not-opened');
     expect(late).toEqual([expect.objectContaining({ boardId: 'bus1:1', channel: 1 })]);
     expect(events.some((e) => e.type === 'door-opened' && e.channel === 2)).toBe(true);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('a silent board goes offline, is probed with backoff, and the others keep being polled', async () => {
@@ -189,7 +189,7 @@ describe('LockBus', () => {
     world.inputs.get(1)![0] = true;
     await run(500);
     expect(events.some((e) => e.type === 'door-opened' && e.boardId === 'bus1:1')).toBe(true);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('a board that answers again is back online with every coil switched off', async () => {
@@ -212,7 +212,7 @@ describe('LockBus', () => {
       .slice(before)
       .filter((r) => r.fc === 5 && r.value === false);
     expect(offs.length).toBeGreaterThanOrEqual(16);
-    await bus.close();
+    await settle(bus.close());
   });
 
   it('counts per board', async () => {
@@ -223,6 +223,6 @@ describe('LockBus', () => {
     expect(c.framesSent).toBeGreaterThan(16);
     expect(c.framesReceived).toBe(c.framesSent);
     expect(board(2).counters().framesSent).toBeGreaterThan(16);
-    await bus.close();
+    await settle(bus.close());
   });
 });

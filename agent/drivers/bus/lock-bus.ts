@@ -28,6 +28,8 @@ export interface LockBusOptions {
   readonly reopenMs?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Start without the line and keep trying to open it (default false: open() rejects). */
+  readonly tolerateMissingLine?: boolean;
   /** Switch every coil off before polling starts (default true; the diagnostics CLI skips it). */
   readonly switchOffAtStart?: boolean;
   /** See MasterOptions.spinGap; tests under fake time pass false. */
@@ -71,13 +73,19 @@ export class LockBus {
 
   /**
    * Opens the line, switches every coil off board by board (best effort), and starts polling.
-   * Rejects only if the line itself cannot be opened.
+   * Rejects if the line cannot be opened, unless `tolerateMissingLine`: then the boards report
+   * offline and the line is tried again every reopenMs (an agent must boot without its adapter).
    */
   static async open(options: LockBusOptions): Promise<LockBus> {
     const bus = new LockBus(options);
-    await bus.openLine();
-    if (options.switchOffAtStart !== false) {
-      for (const board of bus.boardList) await board.switchAllOff(bus.master!);
+    try {
+      await bus.openLine();
+    } catch (error) {
+      if (!options.tolerateMissingLine) throw error;
+      bus.log.error({ event: 'bus-open-failed', bus: options.id, error: String(error) });
+    }
+    if (bus.master && options.switchOffAtStart !== false) {
+      for (const board of bus.boardList) await board.switchAllOff(bus.master);
     }
     bus.schedule(0);
     return bus;
@@ -95,7 +103,8 @@ export class LockBus {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.cycleDone;
-    await Promise.all(this.boardList.map((board) => board.close()));
+    const master = this.master && !this.master.isLost() ? this.master : undefined;
+    for (const board of this.boardList) await board.close(master);
     await this.master?.close();
   }
 

@@ -36,7 +36,8 @@ export class ModbusLockBoard implements LockBoard {
   private readonly doors: DoorDebounce;
   private readonly watch: UnlockWatch;
   private readonly listeners = new Set<(event: LockBoardEvent) => void>();
-  private readonly pulses = new Set<ReturnType<typeof setTimeout>>();
+  /** Pulses under way: channel → the timer that will end it. */
+  private readonly pulses = new Map<number, ReturnType<typeof setTimeout>>();
   /** Some coil may be on while we could not reach the board: switch all off once it answers. */
   private coilsOffOwed = true;
   private closed = false;
@@ -97,11 +98,25 @@ export class ModbusLockBoard implements LockBoard {
     return () => this.listeners.delete(listener);
   }
 
-  async close(): Promise<void> {
+  /** Ends pulses under way at once (through `master`, when the bus still has a line). */
+  async close(master?: RtuMaster): Promise<void> {
     this.closed = true;
-    for (const timer of this.pulses) clearTimeout(timer);
+    const pulsing = [...this.pulses.keys()];
+    for (const timer of this.pulses.values()) clearTimeout(timer);
     this.pulses.clear();
     this.listeners.clear();
+    if (!master) return;
+    for (const channel of pulsing) {
+      // INVARIANT: closing never leaves a lock energised if the board can still hear us.
+      await this.writeCoil(master, channel, false).catch((error: unknown) => {
+        this.wiring.log.error({
+          event: 'pulse-end-failed',
+          board: this.id,
+          channel,
+          error: String(error),
+        });
+      });
+    }
   }
 
   /** Whether the poller should ask this board now (offline boards only when a probe is due). */
@@ -185,8 +200,9 @@ export class ModbusLockBoard implements LockBoard {
   }
 
   private schedulePulseEnd(channel: number): void {
+    clearTimeout(this.pulses.get(channel));
     const timer = setTimeout(() => {
-      this.pulses.delete(timer);
+      this.pulses.delete(channel);
       const master = this.wiring.master();
       if (!master) {
         this.coilsOffOwed = true;
@@ -203,7 +219,7 @@ export class ModbusLockBoard implements LockBoard {
         });
       });
     }, this.settings.profile.pulseMs);
-    this.pulses.add(timer);
+    this.pulses.set(channel, timer);
   }
 
   private async writeCoil(master: RtuMaster, channel: number, on: boolean): Promise<void> {
