@@ -16,6 +16,8 @@ export interface BoardSettings {
   readonly openWithinMs: number;
   readonly stableSamples: number;
   readonly health: HealthOptions;
+  /** Owe a switch-off of every coil from the start (false for read-only diagnostics). */
+  readonly coilsOffAtStart: boolean;
 }
 
 export interface BoardWiring {
@@ -39,7 +41,7 @@ export class ModbusLockBoard implements LockBoard {
   /** Pulses under way: channel → the timer that will end it. */
   private readonly pulses = new Map<number, ReturnType<typeof setTimeout>>();
   /** Some coil may be on while we could not reach the board: switch all off once it answers. */
-  private coilsOffOwed = true;
+  private coilsOffOwed: boolean;
   private closed = false;
 
   constructor(
@@ -47,6 +49,7 @@ export class ModbusLockBoard implements LockBoard {
     private readonly wiring: BoardWiring,
   ) {
     this.id = `${settings.busId}:${settings.address}`;
+    this.coilsOffOwed = settings.coilsOffAtStart;
     this.channels = settings.profile.channels;
     this.health = new BoardHealth(settings.health);
     this.doors = new DoorDebounce(this.channels, settings.stableSamples);
