@@ -32,6 +32,21 @@ const METHOD = [
   'transactions); t3.5 = 3.5 characters, fixed at 1.75 ms above 19200 baud. Unlock = FC05 written → confirmed.',
 ].join('\n');
 
+const READING = [
+  '**Reading the figures.** What lies between the floor and our figure is mostly not ours: the',
+  'simulator holds each answer back by its wire time rounded *up* to a whole millisecond (Node timers),',
+  'its timer then fires late by ~0.5–1.5 ms, and the pty adds a hop; a probe of single transactions',
+  'at 9600 baud showed ~0.1 ms from our write() returning to the request being out, and answers',
+  '~21.5 ms after the request for a 20.3 ms floor. The master keeps the t3.5 silence between an',
+  'answer and the next request (Modbus over Serial Line 2.5.1.1): a scan of 4 boards pays 3 of them',
+  '(11 ms at 9600 baud, 5.3 ms at 115200). modbus-serial does not keep that silence and sends the',
+  'next request at once, which the simulator tolerates (it frames by length) but a real RS-485 line',
+  'of slaves that frame by silence may not; so "scan ahead of modbus-serial" is not reachable without',
+  'breaking the spec, and we do not. Unlocks on an idle line are level with modbus-serial. CPU of the',
+  'idle loop is about 1 ms per transaction (20 transactions/s here), mostly the read and write system',
+  'calls of the serial port and GC; it rises with the load of the machine, which other jobs shared.',
+].join('\n');
+
 interface Row {
   readonly baud: number;
   readonly ours: PeerFigures;
@@ -99,20 +114,23 @@ const ms = (value: number) => value.toFixed(2);
 
 function table(rows: readonly Row[], cpuPercent: number): string {
   const lines = [
-    '| baud | operation | floor ms | postamat median (p95) ms | ÷ floor | modbus-serial median (p95) ms | target |',
-    '|---:|---|---:|---:|---:|---:|---|',
+    '| baud | operation | floor ms | postamat median (p95) ms | ÷ floor | floor target | modbus-serial median (p95) ms | ahead of modbus-serial |',
+    '|---:|---|---:|---:|---:|---|---:|---|',
   ];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   for (const { baud, ours, peer } of rows) {
     const serial = { ...DEFAULT_SERIAL, baudRate: baud };
-    const unlockFloor = unlockFloorMs(serial);
-    const scanFloor = scanFloorMs(serial);
-    const unlockOk =
-      ours.unlock.median <= unlockFloor + 2 && ours.unlock.median < peer.unlock.median;
-    const scanOk = ours.scan.median <= 1.1 * scanFloor && ours.scan.median < peer.scan.median;
-    lines.push(
-      `| ${baud} | unlock (FC05) | ${ms(unlockFloor)} | ${ms(ours.unlock.median)} (${ms(ours.unlock.p95)}) | ${(ours.unlock.median / unlockFloor).toFixed(2)} | ${ms(peer.unlock.median)} (${ms(peer.unlock.p95)}) | ${unlockOk ? 'met' : 'MISSED'} (≤ floor + 2 ms, ahead of peer) |`,
-      `| ${baud} | scan 4 × 16 doors (FC02) | ${ms(scanFloor)} | ${ms(ours.scan.median)} (${ms(ours.scan.p95)}) | ${(ours.scan.median / scanFloor).toFixed(2)} | ${ms(peer.scan.median)} (${ms(peer.scan.p95)}) | ${scanOk ? 'met' : 'MISSED'} (≤ 1.1 × floor, ahead of peer) |`,
-    );
+    const floors = { unlock: unlockFloorMs(serial), scan: scanFloorMs(serial) };
+    const targets = { unlock: floors.unlock + 2, scan: 1.1 * floors.scan };
+    const names = { unlock: 'unlock (FC05)', scan: 'scan 4 × 16 doors (FC02)' };
+    const goals = { unlock: '≤ floor + 2 ms', scan: '≤ 1.1 × floor' };
+    for (const op of ['unlock', 'scan'] as const) {
+      const mine = ours[op];
+      const theirs = peer[op];
+      lines.push(
+        `| ${baud} | ${names[op]} | ${ms(floors[op])} | ${ms(mine.median)} (${ms(mine.p95)}) | ${(mine.median / floors[op]).toFixed(2)} | ${verdict(mine.median <= targets[op])} (${goals[op]}) | ${ms(theirs.median)} (${ms(theirs.p95)}) | ${verdict(mine.median < theirs.median)} |`,
+      );
+    }
   }
   lines.push(
     '',
@@ -154,4 +172,4 @@ process.stderr.write('bench:bus: idle polling CPU…\n');
 const cpu = await idlePollingCpu();
 const result = table(rows, cpu);
 console.log(result);
-if (process.env.BENCH_WRITE !== '0') writeSection(`${METHOD}\n\n${result}`);
+if (process.env.BENCH_WRITE !== '0') writeSection(`${METHOD}\n\n${result}\n\n${READING}`);
