@@ -184,6 +184,7 @@ async function createOrderTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('status_history')
     .addColumn('order_id', 'text', (c) => c.notNull())
+    .addColumn('pos', 'integer', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
@@ -191,7 +192,8 @@ async function createOrderTables(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('status_history_order')
     .on('status_history')
-    .column('order_id')
+    .columns(['order_id', 'pos'])
+    .unique()
     .execute();
 }
 

@@ -23,15 +23,7 @@ export async function recordStatus(trx: Db, change: StatusChange, now: number): 
     .set({ status: change.status, updated_at: now })
     .where('id', '=', change.orderId)
     .execute();
-  await trx
-    .insertInto('status_history')
-    .values({
-      order_id: change.orderId,
-      at: change.at,
-      status: change.status,
-      source: change.source,
-    })
-    .execute();
+  await appendHistory(trx, change.orderId, change.status, change.at, change.source);
   await enqueueWebhooks(trx, change.tenantId, 'order.status', now, {
     orderId: change.orderId,
     externalRef: change.externalRef,
@@ -39,4 +31,24 @@ export async function recordStatus(trx: Db, change: StatusChange, now: number): 
     at: change.at,
     ...(change.codes === undefined ? {} : { codes: change.codes }),
   });
+}
+
+/** Appends to the timeline; the caller has updated (so locked) the order row first. */
+export async function appendHistory(
+  trx: Db,
+  orderId: string,
+  status: string,
+  at: number,
+  source: string,
+): Promise<void> {
+  const last = await trx
+    .selectFrom('status_history')
+    .select((eb) => eb.fn.max<number>('pos').as('pos'))
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  const pos = Number(last?.pos ?? 0) + 1;
+  await trx
+    .insertInto('status_history')
+    .values({ order_id: orderId, pos, at, status, source })
+    .execute();
 }

@@ -11,7 +11,7 @@ import {
   type StoreContext,
 } from './context.ts';
 import { type IssuedCode, issueCode } from './order-codes.ts';
-import { recordStatus } from './order-status.ts';
+import { appendHistory, recordStatus } from './order-status.ts';
 
 export interface OrderInput {
   readonly kind: OrderKind;
@@ -158,10 +158,7 @@ export function orderStore(ctx: StoreContext) {
           .execute();
         const codes = await issueStepCodes(trx, now, orderId, steps, versions, window);
         const base = { orderId, tenantId, externalRef: input.externalRef ?? null, at: now };
-        await trx
-          .insertInto('status_history')
-          .values({ order_id: orderId, at: now, status: 'created', source: 'api' })
-          .execute();
+        await appendHistory(trx, orderId, 'created', now, 'api');
         await recordStatus(trx, { ...base, status: 'booked', source: 'api', codes }, now);
         return { orderId, codes };
       });
@@ -204,7 +201,7 @@ export async function readOrder(db: Db, orderId: string) {
     .selectFrom('status_history')
     .selectAll()
     .where('order_id', '=', orderId)
-    .orderBy('at')
+    .orderBy('pos')
     .execute();
   const bookings = await db
     .selectFrom('bookings')

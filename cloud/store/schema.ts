@@ -130,6 +130,8 @@ export interface CodeRow {
 
 export interface StatusHistoryRow {
   order_id: string;
+  /** Position in the order's timeline: locker and cloud clocks disagree, order of writing does not. */
+  pos: number;
   at: number;
   status: string;
   source: string;
