@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -11,6 +11,7 @@ import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
+import { installJsonParser } from './json-parser.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lockerRoutes } from './routes/lockers.ts';
@@ -23,16 +24,17 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers["idempotenc
 
 export async function buildApi(
   deps: ApiDeps,
-  logger: FastifyServerOptions['logger'] = false,
+  loggerInstance?: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    ...(loggerInstance === undefined ? { logger: false } : { loggerInstance }),
     bodyLimit: 256 * 1024,
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, () => deps.metrics.badInput.inc());
+  installJsonParser(app);
   // Decorations before any plugin: plugins registered earlier would not see them.
   installAuth(app, deps.store, deps.adminKey);
   installIdempotency(app, deps.store);
