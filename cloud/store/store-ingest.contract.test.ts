@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockerEvent } from '../../protocol/index.ts';
 import { LOCKER_EVENT_TYPES as T } from '../domain/locker-event-types.ts';
-import { FakeClock, seedNetwork, TEST_ENGINES, type TestStore } from './test-stores.ts';
+import {
+  FakeClock,
+  provisionTestLocker,
+  seedNetwork,
+  TEST_ENGINES,
+  type TestStore,
+} from './test-stores.ts';
 
 const parcel = { kind: 'delivery', lockerId: 'L1', size: 'M', barcode: 'BC1' } as const;
 
@@ -156,5 +162,46 @@ describe.each(TEST_ENGINES)('store contract ($engine): ingest and projection', (
     );
     expect(await t.store.listAlarms(operator.id, true)).toHaveLength(0);
     expect((await t.store.fleetStatus(operator.id)).openAlarms).toBe(0);
+  });
+
+  it('walks a service round trip and a two-locker parcel through their statuses', async () => {
+    const { tenant, operator } = await seedNetwork(t.store, { M: 3 });
+    await provisionTestLocker(t.store, operator.id, 'L2', 55.76, 37.62, { M: 1 });
+    const walk = async (orderId: string, perLocker: string[], firstSeq: Record<string, number>) => {
+      const seen = [];
+      for (const [idx, lockerId] of perLocker.entries()) {
+        const seq = firstSeq[lockerId] ?? 1;
+        firstSeq[lockerId] = seq + 1;
+        const event = {
+          lockerId,
+          seq,
+          at: 2000 + idx,
+          type: T.stepDone,
+          body: { orderId, stepId: `${orderId}.${idx}` },
+        };
+        await t.store.ingest(lockerId, [event], 10);
+        seen.push((await t.store.getOrder(orderId))?.status);
+      }
+      return seen;
+    };
+    const seqs: Record<string, number> = {};
+    const round = await t.store.createOrder(tenant.id, { ...parcel, kind: 'service-round-trip' });
+    expect(await walk(round.orderId, ['L1', 'L1', 'L1', 'L1'], seqs)).toEqual([
+      'deposited',
+      'in-transit',
+      'ready-for-pickup',
+      'completed',
+    ]);
+    const r2r = await t.store.createOrder(tenant.id, {
+      ...parcel,
+      kind: 'resident-to-resident',
+      toLockerId: 'L2',
+    });
+    expect(await walk(r2r.orderId, ['L1', 'L1', 'L2', 'L2'], seqs)).toEqual([
+      'deposited',
+      'in-transit',
+      'ready-for-pickup',
+      'collected',
+    ]);
   });
 });
