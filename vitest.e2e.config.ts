@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Browser tests: Playwright (playwright-core) drives Debian's Chromium at /usr/bin/chromium.
+// Tests that need Debian packages npm cannot bring: Chromium (driven by playwright-core at
+// /usr/bin/chromium), mbpoll, systemd-analyze, cage. .ci/run installs them.
 export default defineConfig({
   test: {
-    include: ['{agent,cloud,scripts}/**/*.e2e.test.ts'],
+    include: ['{agent,cloud,protocol,simulator,scripts}/**/*.e2e.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
