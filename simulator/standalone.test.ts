@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPtyPair, type PtyPair } from './pty-pair.ts';
@@ -71,6 +72,22 @@ describe('standalone simulator on a socat pty pair', () => {
     await sim.control.fault(1, { fault: 'no-answer', on: false });
     const counters = await sim.control.counters();
     expect(counters.boards[1]?.unanswered).toBe(1);
+  });
+
+  it('takes control commands on stdin too, replying on stdout', async () => {
+    const lines = createInterface({ input: sim.child.stdout! });
+    const reply = once(lines, 'line');
+    sim.child.stdin!.write('{"id":"s1","cmd":"boards"}\n');
+    const [line] = (await reply) as [string];
+    lines.close();
+    expect(JSON.parse(line)).toEqual({
+      id: 's1',
+      ok: true,
+      result: [
+        { address: 1, channels: 16 },
+        { address: 2, channels: 16 },
+      ],
+    });
   });
 
   it('reports state, and refuses a bad control command with a code', async () => {
