@@ -134,6 +134,16 @@ describe('standalone simulator on RTU over TCP', () => {
   });
 });
 
+describe('standalone simulator lifetime', () => {
+  it('exits when its parent goes away (stdin ends)', async () => {
+    const sim = await startSimulatorProcess(['--tcp', '0', '--board', '1:1']);
+    const exited = once(sim.child, 'exit');
+    sim.child.stdin!.end();
+    expect(await exited).toEqual([0, null]);
+    await sim.stop();
+  });
+});
+
 describe('standalone simulator command line', () => {
   const run = (args: string[]) =>
     spawnSync(
