@@ -22,12 +22,14 @@ export interface StandaloneOptions {
   readonly controlPort: number;
   /** File that gets one JSON line per door opening, written before anything else happens. */
   readonly openingsLog: string | undefined;
+  /** Exit when stdin ends: a parent that dies takes its simulator with it. */
+  readonly exitOnStdinEnd: boolean;
 }
 
 export const USAGE = `usage: npm run simulator -- (--port DEVICE | --tcp PORT) --board ADDR:CHANNELS [--board ...]
   [--baud 9600] [--parity none|even|odd] [--stop-bits 1|2] [--emulate-baud]
   [--spring-ms 300] [--coil-base 0] [--input-base 0] [--coil-auto-off-ms MS]
-  [--control-port 0] [--openings-log FILE]`;
+  [--control-port 0] [--openings-log FILE] [--exit-on-stdin-end]`;
 
 function bad(field: string, value: unknown, why: string): PostamatError {
   return new PostamatError('bad-config', `--${field} ${String(value)}: ${why}`, { field, value });
@@ -58,6 +60,7 @@ export function parseStandaloneArgs(argv: readonly string[]): StandaloneOptions 
       'coil-auto-off-ms': { type: 'string' },
       'control-port': { type: 'string' },
       'openings-log': { type: 'string' },
+      'exit-on-stdin-end': { type: 'boolean' },
     },
     strict: true,
   });
@@ -86,6 +89,7 @@ export function parseStandaloneArgs(argv: readonly string[]): StandaloneOptions 
     coilAutoOffMs: autoOff === undefined ? undefined : integer('coil-auto-off-ms', autoOff, 0, 1),
     controlPort: integer('control-port', values['control-port'], 0),
     openingsLog: values['openings-log'],
+    exitOnStdinEnd: values['exit-on-stdin-end'] ?? false,
   };
 }
 

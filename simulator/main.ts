@@ -36,7 +36,10 @@ try {
   );
   log.info({ port: options.port, tcp: sim.tcpPort, control: sim.controlPort }, 'sim.ready');
   const stopStdin = sim.control.serveLines(process.stdin, print);
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'sim.stop');
     stopStdin();
     await sim.close();
@@ -44,6 +47,7 @@ try {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (options.exitOnStdinEnd) process.stdin.once('end', () => void shutdown('stdin-end'));
 } catch (error) {
   fail(isPostamatError(error) ? error.message : String(error));
 }

@@ -7,6 +7,8 @@ export interface SerialEndpointOptions extends Omit<RtuSlaveOptions, 'write'> {
   readonly path: string;
   readonly parity: Parity;
   readonly stopBits: 1 | 2;
+  /** Errors and the port closing under us (an unplugged adapter, the pty's other end gone). */
+  readonly onTrouble?: (what: 'error' | 'closed', error?: Error) => void;
 }
 
 /** The simulated boards answering on a serial device (a USB RS-485 adapter or a pty). */
@@ -37,6 +39,8 @@ export class SerialEndpoint {
     );
     const slave = new RtuSlave({ ...options, write: (frame) => port.write(frame) });
     port.on('data', (chunk: Buffer) => slave.receive(chunk));
+    port.on('error', (error: Error) => options.onTrouble?.('error', error));
+    port.on('close', () => options.onTrouble?.('closed'));
     return new SerialEndpoint(slave, port);
   }
 

@@ -29,7 +29,9 @@ export async function startSimulatorProcess(
   args: readonly string[],
   timeoutMs = 20_000,
 ): Promise<SimulatorProcess> {
-  const child = spawn(TSX, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [MAIN, '--exit-on-stdin-end', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPtyPair, type PtyPair } from './pty-pair.ts';
@@ -73,6 +74,22 @@ describe('standalone simulator on a socat pty pair', () => {
     expect(counters.boards[1]?.unanswered).toBe(1);
   });
 
+  it('takes control commands on stdin too, replying on stdout', async () => {
+    const lines = createInterface({ input: sim.child.stdout! });
+    const reply = once(lines, 'line');
+    sim.child.stdin!.write('{"id":"s1","cmd":"boards"}\n');
+    const [line] = (await reply) as [string];
+    lines.close();
+    expect(JSON.parse(line)).toEqual({
+      id: 's1',
+      ok: true,
+      result: [
+        { address: 1, channels: 16 },
+        { address: 2, channels: 16 },
+      ],
+    });
+  });
+
   it('reports state, and refuses a bad control command with a code', async () => {
     await sim.control.fault(2, { fault: 'broken-sensor', channel: 3, mode: 'always-open' });
     expect((await sim.control.state(2)).inputs.slice(0, 4)).toEqual([false, false, true, false]);
@@ -114,6 +131,16 @@ describe('standalone simulator on RTU over TCP', () => {
       fc: 4,
       registers: [8, 1],
     });
+  });
+});
+
+describe('standalone simulator lifetime', () => {
+  it('exits when its parent goes away (stdin ends)', async () => {
+    const sim = await startSimulatorProcess(['--tcp', '0', '--board', '1:1']);
+    const exited = once(sim.child, 'exit');
+    sim.child.stdin!.end();
+    expect(await exited).toEqual([0, null]);
+    await sim.stop();
   });
 });
 

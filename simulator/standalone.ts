@@ -42,6 +42,7 @@ export async function startStandalone(
         path: options.port,
         parity: options.parity,
         stopBits: options.stopBits,
+        onTrouble: (what, error) => log.error({ what, err: error?.message }, 'sim.serial-trouble'),
       });
       closers.push(() => serial.close());
       slaves.push(() => [serial.slave]);

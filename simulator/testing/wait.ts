@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 
 /**
  * Collects bytes from a stream until `count` have arrived; bounded, never a sleep. Test support
- * shared by the pty, standalone and interoperability tests.
+ * used by the pty tests.
  */
 export function readBytes(
   stream: EventEmitter,
@@ -29,21 +29,4 @@ export function readBytes(
     }, timeoutMs);
     stream.on('data', onData);
   });
-}
-
-/** Resolves with the first value `probe` returns that is not undefined, polling every `everyMs`. */
-export async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 10_000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
