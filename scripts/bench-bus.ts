@@ -14,6 +14,7 @@ import { openPtyPair } from '../simulator/pty-pair.ts';
 import { startSimulatorProcess } from '../simulator/standalone-process.ts';
 import { modbusSerial, ourMaster } from './bench-bus/bus-peers.ts';
 import {
+  type Figures,
   measurePeer,
   type PeerFigures,
   scanFloorMs,
@@ -111,10 +112,11 @@ async function idlePollingCpu(): Promise<number> {
 }
 
 const ms = (value: number) => value.toFixed(2);
+const spread = (f: Figures) => `${ms(f.median)} / ${ms(f.best)} / ${ms(f.p95)}`;
 
 function table(rows: readonly Row[], cpuPercent: number): string {
   const lines = [
-    '| baud | operation | floor ms | postamat median (p95) ms | ÷ floor | floor target | modbus-serial median (p95) ms | ahead of modbus-serial |',
+    '| baud | operation | floor ms | postamat median / best / p95 ms | median ÷ floor | floor target (median) | modbus-serial median / best / p95 ms | ahead of modbus-serial (median) |',
     '|---:|---|---:|---:|---:|---|---:|---|',
   ];
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -128,7 +130,7 @@ function table(rows: readonly Row[], cpuPercent: number): string {
       const mine = ours[op];
       const theirs = peer[op];
       lines.push(
-        `| ${baud} | ${names[op]} | ${ms(floors[op])} | ${ms(mine.median)} (${ms(mine.p95)}) | ${(mine.median / floors[op]).toFixed(2)} | ${verdict(mine.median <= targets[op])} (${goals[op]}) | ${ms(theirs.median)} (${ms(theirs.p95)}) | ${verdict(mine.median < theirs.median)} |`,
+        `| ${baud} | ${names[op]} | ${ms(floors[op])} | ${spread(mine)} | ${(mine.median / floors[op]).toFixed(2)} | ${verdict(mine.median <= targets[op])} (${goals[op]}) | ${spread(theirs)} | ${verdict(mine.median < theirs.median)} |`,
       );
     }
   }
