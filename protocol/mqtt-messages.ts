@@ -57,6 +57,11 @@ export const ackSchema = z.strictObject({
   committedSeq: z.number().int().nonnegative(),
   /** Set when the cloud saw a gap: the agent resends from committedSeq + 1. */
   resend: z.boolean().optional(),
+  /**
+   * The cloud's clock when it sent the ack. The agent learns its offset to cloud time from it,
+   * so command expiry is judged in cloud time, not by a drifting locker clock.
+   */
+  at: timestamp.optional(),
 });
 export type Ack = z.infer<typeof ackSchema>;
 
@@ -111,6 +116,11 @@ export const statusSchema = z.strictObject({
   version: z.string().optional(),
   uptimeS: z.number().nonnegative().optional(),
   outboxDepth: z.number().int().nonnegative().optional(),
+  /**
+   * Version of the data pushed ahead that the locker holds. A live (not retained) status is also
+   * the locker's sync request: the cloud answers with a delta since it, or a snapshot.
+   */
+  syncVersion: z.number().int().nonnegative().optional(),
   boards: z
     .array(
       z.strictObject({
