@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyedHash } from '../security/secrets.ts';
 import { FakeClock, seedNetwork, TEST_ENGINES, type TestStore } from './test-stores.ts';
 
 describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', ({ open }) => {
@@ -94,5 +95,31 @@ describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', 
     const audit = await t.store.auditLog('L1');
     expect(audit[0]).toMatchObject({ actor: operator.id, action: 'command.remote-open' });
     expect(audit[0]?.detail).toMatchObject({ reason: 'stuck parcel' });
+  });
+
+  it('syncs courier daily codes as keyed hashes, revoked once the courier is deactivated', async () => {
+    const { tenant, locker } = await seedNetwork(t.store);
+    const outsider = await t.store.createTenant('Outsider', 'carrier');
+    await t.store.createCourier(outsider.tenant.id, 'Not here');
+    const courier = await t.store.createCourier(tenant.id, 'Ivan');
+    const { code, validFrom, validUntil } = await t.store.courierDailyCode(
+      tenant.id,
+      courier.id,
+      Date.UTC(2026, 0, 1, 12),
+    );
+    expect(code).toMatch(/^[0-9]{8}$/);
+    expect(validUntil - validFrom).toBe(86_400_000);
+    const sync = await t.store.buildSyncMessage('L1');
+    expect(sync.credentials?.map((c) => c.holderId)).toEqual([courier.id, courier.id]);
+    expect(sync.credentials?.[0]?.secretHash).toBe(
+      keyedHash(locker.hashKey, 'courier-daily-code', code),
+    );
+    expect(JSON.stringify(sync)).not.toContain(code);
+    await expect(t.store.courierDailyCode(outsider.tenant.id, courier.id, 0)).rejects.toMatchObject(
+      { code: 'not-found' },
+    );
+    await t.store.deactivateCourier(tenant.id, courier.id);
+    const after = await t.store.buildSyncMessage('L1');
+    expect(after.credentials?.every((c) => c.revoked)).toBe(true);
   });
 });
