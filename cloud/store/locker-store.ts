@@ -100,6 +100,19 @@ export function lockerStore(ctx: StoreContext) {
             lockerId: spec.id,
           });
         }
+        if (spec.siteId !== undefined) {
+          const site = await trx
+            .selectFrom('sites')
+            .select('id')
+            .where('id', '=', spec.siteId)
+            .where('operator_id', '=', operatorId)
+            .executeTakeFirst();
+          if (site === undefined) {
+            throw new PostamatError('not-found', `no site "${spec.siteId}" of this operator`, {
+              siteId: spec.siteId,
+            });
+          }
+        }
         await trx
           .insertInto('lockers')
           .values({
@@ -200,6 +213,16 @@ export function lockerStore(ctx: StoreContext) {
         .filter((r) => r.free > 0 && r.distanceKm <= radiusKm)
         .sort((a, b) => a.distanceKm - b.distanceKm)
         .slice(0, limit);
+    },
+
+    /** Every locker's sync version: the publisher compares them with what it last sent. */
+    async syncVersions(): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('lockers')
+        .select(['id', 'sync_version'])
+        .where('revoked', '=', 0)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.sync_version]));
     },
 
     async lockerPosition(lockerId: string): Promise<Point | undefined> {

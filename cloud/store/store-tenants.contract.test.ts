@@ -33,8 +33,33 @@ describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', 
     expect(await t.store.verifyLockerSecret('L2', locker.mqttSecret)).toBe(false);
   });
 
-  it('refuses provisioning the same locker id twice', async () => {
+  it('refuses provisioning the same locker id twice, or at another operator’s site', async () => {
     const { operator } = await seedNetwork(t.store);
+    const other = await t.store.createOperator('Other');
+    const site = await t.store.createSite(other.operator.id, {
+      name: 'ЖК',
+      kind: 'residential-complex',
+      address: 'a',
+    });
+    await expect(
+      t.store.provisionLocker(operator.id, {
+        id: 'L7',
+        siteId: site.id,
+        address: 'a',
+        lat: 0,
+        lon: 0,
+        cells: [],
+      }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+    await t.store.provisionLocker(other.operator.id, {
+      id: 'L7',
+      siteId: site.id,
+      address: 'a',
+      lat: 0,
+      lon: 0,
+      cells: [],
+    });
+    expect((await t.store.syncVersions()).get('L7')).toBe(1);
     await expect(
       t.store.provisionLocker(operator.id, { id: 'L1', address: 'a', lat: 0, lon: 0, cells: [] }),
     ).rejects.toMatchObject({ code: 'conflict' });
