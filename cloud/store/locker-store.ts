@@ -30,6 +30,20 @@ export interface NearbyLocker {
   readonly free: number;
 }
 
+function cellRow(lockerId: string, c: CellSpec): CellRow {
+  return {
+    locker_id: lockerId,
+    cell_id: c.cellId,
+    bus: c.bus,
+    board: c.board,
+    channel: c.channel,
+    size: c.size,
+    features: JSON.stringify(c.features),
+    in_service: 1,
+    changed_version: 1,
+  };
+}
+
 export function lockerView(row: LockerRow, cells: readonly CellRow[], openAlarms: number) {
   return {
     id: row.id,
@@ -131,22 +145,11 @@ export function lockerStore(ctx: StoreContext) {
             created_at: clock.now(),
           })
           .execute();
-        if (spec.cells.length > 0) {
+        // In chunks: SQLite caps the variables of one statement.
+        for (let i = 0; i < spec.cells.length; i += 200) {
           await trx
             .insertInto('cells')
-            .values(
-              spec.cells.map((c) => ({
-                locker_id: spec.id,
-                cell_id: c.cellId,
-                bus: c.bus,
-                board: c.board,
-                channel: c.channel,
-                size: c.size,
-                features: JSON.stringify(c.features),
-                in_service: 1,
-                changed_version: 1,
-              })),
-            )
+            .values(spec.cells.slice(i, i + 200).map((c) => cellRow(spec.id, c)))
             .execute();
         }
       });
