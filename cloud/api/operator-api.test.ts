@@ -141,4 +141,22 @@ describe('operator endpoints', () => {
       [],
     );
   });
+
+  it('gives a tenant its courier’s daily code, refuses impossible days and other tenants', async () => {
+    const courier = (await call('POST', '/v1/couriers', keys.tenantA, { name: 'Ivan' })).json();
+    const res = await call(
+      'GET',
+      `/v1/couriers/${courier.id}/daily-code?date=2026-06-01`,
+      keys.tenantA,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json().code).toMatch(/^[0-9]{8}$/);
+    expect(
+      (await call('GET', `/v1/couriers/${courier.id}/daily-code?date=2026-02-30`, keys.tenantA))
+        .statusCode,
+    ).toBe(422);
+    expect(
+      (await call('GET', `/v1/couriers/${courier.id}/daily-code`, keys.tenantB)).statusCode,
+    ).toBe(404);
+  });
 });

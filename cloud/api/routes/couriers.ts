@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
+import { unprocessable } from '../http-error.ts';
 import { errorResponses, idParam, security } from '../schemas.ts';
 
 const tags = ['couriers'];
@@ -68,6 +69,8 @@ export const courierRoutes =
           request.query.date === undefined
             ? clock.now()
             : Date.parse(`${request.query.date}T00:00:00Z`);
+        if (Number.isNaN(at))
+          throw unprocessable(`no such day "${request.query.date}"`, { field: 'date' });
         return store.courierDailyCode(tenantOf(request), request.params.id, at);
       },
     );
