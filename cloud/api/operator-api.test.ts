@@ -154,7 +154,7 @@ describe('operator endpoints', () => {
     expect(
       (await call('GET', `/v1/couriers/${courier.id}/daily-code?date=2026-02-30`, keys.tenantA))
         .statusCode,
-    ).toBe(422);
+    ).toBe(400);
     expect(
       (await call('GET', `/v1/couriers/${courier.id}/daily-code`, keys.tenantB)).statusCode,
     ).toBe(404);
