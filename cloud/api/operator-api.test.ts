@@ -36,8 +36,17 @@ describe('operator endpoints', () => {
     const res = await call('POST', '/v1/operator/lockers', keys.operatorKey, lockerSpec);
     expect(res.statusCode).toBe(201);
     const { agentConfig } = res.json();
-    expect(agentConfig).toMatchObject({ lockerId: 'L9', mqtt: { username: 'L9' } });
-    expect(await api.t.store.verifyLockerSecret('L9', agentConfig.mqtt.password)).toBe(true);
+    expect(agentConfig).toMatchObject({
+      lockerId: 'L9',
+      boards: { buses: [{ id: 'bus0', boards: [{ address: 1 }] }] },
+      cells: [
+        { cellId: 'A1', board: 'bus0:1', channel: 1, size: 'S', features: ['refrigerated'] },
+        {},
+      ],
+      sync: { url: 'mqtt://127.0.0.1:1883' },
+    });
+    expect(agentConfig.hashKey.length).toBeGreaterThanOrEqual(16);
+    expect(await api.t.store.verifyLockerSecret('L9', agentConfig.sync.secret)).toBe(true);
     const sync = await api.t.store.buildSyncMessage('L9');
     expect(sync.layout?.map((c) => c.cellId)).toEqual(['A1', 'A2']);
     expect(
