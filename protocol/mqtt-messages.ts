@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN } from './domain.ts';
+import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, ORDER_KINDS } from './domain.ts';
 
 /**
  * Schemas of every payload that crosses MQTT. Both ends validate with these: the agent what the
@@ -152,6 +152,13 @@ export const syncParcelSchema = z.strictObject({
   size: z.enum(CELL_SIZES),
   refrigerated: z.boolean(),
   storageHours: z.number().positive(),
+  /** Which itinerary the order follows; absent: a delivery (or a return if it has a return code). */
+  orderKind: z.enum(ORDER_KINDS).optional(),
+  /**
+   * Which part of the itinerary happens at this locker: `first` ends with a courier collecting
+   * here (the item goes on to another locker), `last` starts with a courier depositing here.
+   */
+  leg: z.enum(['whole', 'first', 'last']).optional(),
   ...validity,
 });
 
