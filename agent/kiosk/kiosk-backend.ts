@@ -56,7 +56,7 @@ export interface BackendAlarm {
 export interface BackendBoardStatus {
   readonly id: string;
   readonly online: boolean;
-  readonly counters: Readonly<Record<string, number>>;
+  readonly counters: object;
 }
 
 type Opened = { cellIds: string[]; opIds: number[] };

@@ -1,5 +1,6 @@
 import { post } from './api.js';
 import { clockTime, language, loadCatalogues, setLanguage, t } from './i18n.js';
+import { icon } from './icons.js';
 import { createKeystrokeClassifier } from './keystroke-classifier.js';
 import { Live } from './live.js';
 import { SCREENS } from './screens/index.js';
@@ -109,13 +110,14 @@ export class App {
 /** Header (brand, clock, language), the screen, and the way back. @param {App} app @param {Node} body */
 function frame(app, body) {
   const atHome = app.state.screen === 'home';
+  const back = app.screen().back;
   return h(
     'div.shell',
     null,
     h(
       'header.bar',
       null,
-      h('div.brand', null, h('span.logo', { 'aria-hidden': 'true' }, '▣'), t('brand.name')),
+      h('div.brand', null, h('span.logo', null, icon('rent')), t('brand.name')),
       h('div.clock', null, clockTime(Date.now())),
       h(
         'button.lang',
@@ -123,7 +125,7 @@ function frame(app, body) {
         t('lang.switch'),
       ),
     ),
-    h('main.screen', null, body),
+    h('main.screen', { tabindex: '-1' }, body),
     atHome
       ? null
       : h(
@@ -134,6 +136,13 @@ function frame(app, body) {
             { type: 'button', onClick: () => app.home(), 'data-testid': 'home' },
             t('common.home'),
           ),
+          back
+            ? h(
+                'button.ghost.back',
+                { type: 'button', onClick: () => back(app, app.state), 'data-testid': 'back' },
+                t('common.back'),
+              )
+            : null,
         ),
   );
 }

@@ -38,13 +38,13 @@ function append(el, children) {
 
 /**
  * Replaces the content of `root`; focus goes to the element marked `data-focus`, else to the
- * first button, so a keyboard user always starts somewhere sensible.
+ * top of the screen, so Tab walks the new screen from its first control.
  * @param {HTMLElement} root @param {Node} node
  */
 export function mount(root, node) {
   root.replaceChildren(node);
   const target = /** @type {HTMLElement | null} */ (
-    root.querySelector('[data-focus]') ?? root.querySelector('main button, main input')
+    root.querySelector('[data-focus]') ?? root.querySelector('main')
   );
   target?.focus({ preventScroll: true });
 }

@@ -1,5 +1,6 @@
 import { post } from '../api.js';
 import { errorText, t } from '../i18n.js';
+import { icon } from '../icons.js';
 import { h } from '../view.js';
 import { openedCells } from './door.js';
 import { keypad, keypadKey } from './keypad.js';
@@ -67,7 +68,7 @@ export const code = {
         h('p.lead', null, t('code.lead')),
         state.mode === 'rental'
           ? null
-          : h('div.qr-hint', null, h('span.qr-icon', { 'aria-hidden': 'true' }, '▦'), t('code.qr')),
+          : h('div.qr-hint', null, h('span.qr-icon', null, icon('qr')), t('code.qr')),
         state.error ? h('p.alert', { role: 'alert', 'data-testid': 'error' }, state.error) : null,
         state.busy ? h('p.wait', null, t('common.wait')) : null,
         state.mode === 'rental'
@@ -121,7 +122,7 @@ export const locked = {
     return h(
       'div.message.warn',
       { 'data-testid': 'locked' },
-      h('div.big-icon', { 'aria-hidden': 'true' }, '⏳'),
+      h('div.big-icon', null, icon('lock')),
       h('h1', null, t('locked.title')),
       h('p.lead', null, t('locked.text')),
       mmss

@@ -67,7 +67,7 @@ export const courierMenu = {
         'div.tiles',
         null,
         tile(
-          '⬇',
+          'collect',
           t('courier.load'),
           t('courier.load.sub'),
           () => app.update({ screen: 'courier-load', rows: [] }),
@@ -75,7 +75,7 @@ export const courierMenu = {
           '.primary',
         ),
         tile(
-          '⬆',
+          'send',
           t('courier.collect'),
           t('courier.collect.sub'),
           () =>
@@ -150,6 +150,7 @@ function loadRow(app, row) {
 function doorText(door) {
   if (door === 'open') return t('door.state.open');
   if (door === 'closed') return t('door.state.closed');
+  if (door === 'failed') return t('door.state.failed');
   return t('door.state.opening');
 }
 
@@ -203,11 +204,19 @@ export const courierLoad = {
     ),
   onScan: (app, _state, text) => scanParcel(app, text),
   onEvent: (app, state, event) => {
-    if (event.type !== 'door') return;
-    const rows = state.rows.map((/** @type {Row} */ r) =>
-      r.cellId === event.cellId && !r.error ? { ...r, door: event.door } : r,
-    );
-    app.update({ rows });
+    /** @type {(r: Row) => Row} */
+    let change;
+    if (event.type === 'door') {
+      change = (r) =>
+        r.cellId === event.cellId && !r.error ? { ...r, door: String(event.door) } : r;
+    } else if (event.type === 'alarm' && event.kind === 'door-did-not-open') {
+      change = (r) => (r.cellId === event.cellId ? { ...r, door: 'failed' } : r);
+    } else if (event.type === 'cell-offered') {
+      // The agent opened another cell for a parcel whose door did not open.
+      change = (r) =>
+        r.parcelId === event.parcelId ? { ...r, cellId: String(event.cellId), door: 'opening' } : r;
+    } else return;
+    app.update({ rows: state.rows.map(change) });
   },
   back: (app, state) => app.go('courier-menu', { session: 'courier', holderId: state.holderId }),
 };

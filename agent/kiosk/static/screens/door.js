@@ -1,4 +1,5 @@
 import { clockTime, money, t } from '../i18n.js';
+import { icon } from '../icons.js';
 import { h } from '../view.js';
 
 /** @typedef {import('./index.js').Screen} Screen */
@@ -76,7 +77,7 @@ function render(_app, state) {
     return h(
       'div.message.error',
       { 'data-testid': 'door-failed' },
-      h('div.big-icon', { 'aria-hidden': 'true' }, '⚠'),
+      h('div.big-icon', null, icon('alert')),
       h('h1', null, t('door.failed.title', { cell: cells.map((c) => c.id).join(', ') })),
       h('p.lead', null, t('door.failed.text')),
     );
@@ -97,8 +98,12 @@ function render(_app, state) {
       : null,
     h('h1', null, heading),
     h('p.lead.instruction', null, instruction(state.action)),
-    h('div.cells', null, live.map(cellCard)),
-    state.rental ? rentalNote(state.rental) : null,
+    h(
+      'div.door-body',
+      null,
+      h('div.cells', null, live.map(cellCard)),
+      state.rental ? rentalNote(state.rental) : null,
+    ),
   );
 }
 
@@ -158,7 +163,7 @@ export const done = {
     h(
       'div.message.success',
       { 'data-testid': 'done' },
-      h('div.big-icon', { 'aria-hidden': 'true' }, '✓'),
+      h('div.big-icon', null, icon('check')),
       h('h1', null, t('done.title')),
       h('p.lead', null, state.action === 'deposit' ? t('done.deposit') : t('done.collect')),
       h(

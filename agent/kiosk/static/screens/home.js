@@ -1,19 +1,20 @@
 import { post } from '../api.js';
 import { errorText, t } from '../i18n.js';
+import { icon } from '../icons.js';
 import { h } from '../view.js';
 import { openedCells } from './door.js';
 
 /** @typedef {import('./index.js').Screen} Screen */
 
 /**
- * @param {string} icon @param {string} title @param {string} sub
+ * @param {import('../icons.js').IconName} iconName @param {string} title @param {string} sub
  * @param {() => void} onClick @param {string} testid @param {string} [cls]
  */
-export function tile(icon, title, sub, onClick, testid, cls = '') {
+export function tile(iconName, title, sub, onClick, testid, cls = '') {
   return h(
     `button.tile${cls}`,
     { type: 'button', onClick, 'data-testid': testid },
-    h('span.tile-icon', { 'aria-hidden': 'true' }, icon),
+    h('span.tile-icon', null, icon(iconName)),
     h('span.tile-title', null, title),
     sub ? h('span.tile-sub', null, sub) : null,
   );
@@ -38,15 +39,15 @@ export const home = {
         'div.tiles',
         null,
         tile(
-          '⬇',
+          'collect',
           t('home.collect'),
           t('home.collect.sub'),
           () => app.go('code', { mode: 'collect', code: '' }),
           'collect',
           '.primary.wide',
         ),
-        tile('⬆', t('home.send'), t('home.send.sub'), () => app.go('send'), 'send'),
-        tile('▤', t('home.rent'), t('home.rent.sub'), () => app.go('rent'), 'rent'),
+        tile('send', t('home.send'), t('home.send.sub'), () => app.go('send'), 'send'),
+        tile('rent', t('home.rent'), t('home.rent.sub'), () => app.go('rent'), 'rent'),
       ),
       h(
         'div.staff',
@@ -58,6 +59,7 @@ export const home = {
             onClick: () => app.go('courier-login', { pin: '' }),
             'data-testid': 'courier',
           },
+          icon('courier'),
           t('home.courier'),
         ),
         h(
@@ -67,6 +69,7 @@ export const home = {
             onClick: () => app.go('tech-login', { pin: '' }),
             'data-testid': 'service',
           },
+          icon('service'),
           t('home.service'),
         ),
       ),
@@ -79,9 +82,9 @@ export const home = {
 
 /** What a person can bring to the locker; each is a code from the shop, service or neighbour. */
 const SEND_KINDS = [
-  ['return', '↩', 'send.return', 'send.return.sub'],
-  ['service', '✂', 'send.service', 'send.service.sub'],
-  ['neighbour', '⇄', 'send.neighbour', 'send.neighbour.sub'],
+  ['return', 'return', 'send.return', 'send.return.sub'],
+  ['service', 'hanger', 'send.service', 'send.service.sub'],
+  ['neighbour', 'swap', 'send.neighbour', 'send.neighbour.sub'],
 ];
 
 /** @type {Screen} */
@@ -95,9 +98,9 @@ export const send = {
       h(
         'div.tiles',
         null,
-        SEND_KINDS.map(([kind, icon, title, sub]) =>
+        SEND_KINDS.map(([kind, iconName, title, sub]) =>
           tile(
-            icon ?? '',
+            /** @type {import('../icons.js').IconName} */ (iconName),
             t(title ?? ''),
             t(sub ?? ''),
             () => app.go('code', { mode: 'deposit', kind, code: '' }),
@@ -120,7 +123,7 @@ export const rent = {
         'div.tiles',
         null,
         tile(
-          '＋',
+          'plus',
           t('rent.new'),
           t('rent.new.sub'),
           () => app.go('rental', { step: 'size' }),
@@ -128,7 +131,7 @@ export const rent = {
           '.primary',
         ),
         tile(
-          '⚿',
+          'key',
           t('rent.open'),
           t('rent.open.sub'),
           () => app.go('code', { mode: 'rental', code: '' }),

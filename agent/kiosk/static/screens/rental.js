@@ -1,5 +1,6 @@
 import { get, post } from '../api.js';
 import { errorText, t } from '../i18n.js';
+import { icon } from '../icons.js';
 import { h } from '../view.js';
 import { openedCells } from './door.js';
 
@@ -14,8 +15,8 @@ const SIZES = [
 ];
 const HOURS = [1, 3, 6, 24, 72];
 const METHODS = [
-  ['card', '💳', 'rental.pay.card', 'rental.pay.card.sub'],
-  ['sbp', '▦', 'rental.pay.sbp', 'rental.pay.sbp.sub'],
+  ['card', 'card', 'rental.pay.card', 'rental.pay.card.sub'],
+  ['sbp', 'phone', 'rental.pay.sbp', 'rental.pay.sbp.sub'],
 ];
 
 /** @param {any} state @param {string} size */
@@ -85,7 +86,7 @@ function payStep(app, state) {
   return h(
     'div.choices',
     null,
-    METHODS.map(([method, icon, title, sub]) =>
+    METHODS.map(([method, iconName, title, sub]) =>
       h(
         'button.choice.pay',
         {
@@ -94,7 +95,7 @@ function payStep(app, state) {
           'data-testid': `pay-${method}`,
           disabled: state.busy,
         },
-        h('span.choice-big', { 'aria-hidden': 'true' }, icon),
+        h('span.choice-big', null, icon(/** @type {import('../icons.js').IconName} */ (iconName))),
         h('span.choice-title', null, t(title ?? '')),
         h('span.choice-sub', null, t(sub ?? '')),
       ),
