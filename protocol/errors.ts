@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'conflict',
   'invalid-state',
   'bad-config',
+  'migration-failed',
+  'bad-input',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN } from './domain.ts';
+import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, ORDER_KINDS } from './domain.ts';
 
 /**
  * Schemas of every payload that crosses MQTT. Both ends validate with these: the agent what the
@@ -57,6 +57,11 @@ export const ackSchema = z.strictObject({
   committedSeq: z.number().int().nonnegative(),
   /** Set when the cloud saw a gap: the agent resends from committedSeq + 1. */
   resend: z.boolean().optional(),
+  /**
+   * The cloud's clock when it sent the ack. The agent learns its offset to cloud time from it,
+   * so command expiry is judged in cloud time, not by a drifting locker clock.
+   */
+  at: timestamp.optional(),
 });
 export type Ack = z.infer<typeof ackSchema>;
 
@@ -111,6 +116,11 @@ export const statusSchema = z.strictObject({
   version: z.string().optional(),
   uptimeS: z.number().nonnegative().optional(),
   outboxDepth: z.number().int().nonnegative().optional(),
+  /**
+   * Version of the data pushed ahead that the locker holds. A live (not retained) status is also
+   * the locker's sync request: the cloud answers with a delta since it, or a snapshot.
+   */
+  syncVersion: z.number().int().nonnegative().optional(),
   boards: z
     .array(
       z.strictObject({
@@ -142,6 +152,13 @@ export const syncParcelSchema = z.strictObject({
   size: z.enum(CELL_SIZES),
   refrigerated: z.boolean(),
   storageHours: z.number().positive(),
+  /** Which itinerary the order follows; absent: a delivery (or a return if it has a return code). */
+  orderKind: z.enum(ORDER_KINDS).optional(),
+  /**
+   * Which part of the itinerary happens at this locker: `first` ends with a courier collecting
+   * here (the item goes on to another locker), `last` starts with a courier depositing here.
+   */
+  leg: z.enum(['whole', 'first', 'last']).optional(),
   ...validity,
 });
 

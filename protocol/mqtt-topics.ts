@@ -17,14 +17,18 @@ export const TOPIC_PUBLISHER: Readonly<Record<TopicKind, 'agent' | 'cloud'>> = {
   commands: 'cloud',
 };
 
-export function topicFor(lockerId: string, kind: TopicKind): string {
+/**
+ * Every function below takes an optional prefix: the deployment's default is TOPIC_PREFIX, and
+ * tests on a shared broker (Mosquitto on CI) use a random one so runs cannot see each other.
+ */
+export function topicFor(lockerId: string, kind: TopicKind, prefix = TOPIC_PREFIX): string {
   assertLockerId(lockerId);
-  return `${TOPIC_PREFIX}/${lockerId}/${kind}`;
+  return `${prefix}/${lockerId}/${kind}`;
 }
 
 /** A subscription filter matching one kind of topic for every locker, e.g. for the cloud. */
-export function wildcardTopic(kind: TopicKind): string {
-  return `${TOPIC_PREFIX}/+/${kind}`;
+export function wildcardTopic(kind: TopicKind, prefix = TOPIC_PREFIX): string {
+  return `${prefix}/+/${kind}`;
 }
 
 export interface ParsedTopic {
@@ -32,10 +36,10 @@ export interface ParsedTopic {
   readonly kind: TopicKind;
 }
 
-export function parseTopic(topic: string): ParsedTopic {
-  const prefix = `${TOPIC_PREFIX}/`;
+export function parseTopic(topic: string, topicPrefix = TOPIC_PREFIX): ParsedTopic {
+  const prefix = `${topicPrefix}/`;
   if (!topic.startsWith(prefix)) {
-    throw new PostamatError('bad-topic', `topic "${topic}" is not under ${TOPIC_PREFIX}/`, {
+    throw new PostamatError('bad-topic', `topic "${topic}" is not under ${prefix}`, {
       topic,
     });
   }

@@ -1,5 +1,7 @@
 export { type FaultCommand, parseFaultCommand, type SensorFault } from './board-faults.ts';
 export { serveRequest } from './board-modbus.ts';
+export { type BoardState, ControlClient, type SimEvent } from './control-client.ts';
+export { openPtyPair, type PtyPair, type PtyPairOptions } from './pty-pair.ts';
 export { RtuRequestFramer } from './rtu-framer.ts';
 export {
   RtuSlave,
@@ -19,3 +21,4 @@ export { SimDoor } from './sim-door.ts';
 export { Listeners, type SimTimers, systemTimers } from './sim-timers.ts';
 export { SimulatedLockBoard, type SimulatedLockBoardOptions } from './simulated-lock-board.ts';
 export { SlaveCounters } from './slave-counters.ts';
+export { type SimulatorProcess, startSimulatorProcess } from './standalone-process.ts';

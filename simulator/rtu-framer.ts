@@ -67,7 +67,9 @@ export class RtuRequestFramer {
       const size = this.sizeAt(at);
       if (size === 'unsizable') continue;
       if (size === undefined || at + size > this.buffer.length) {
-        return { skip: headUnsizable ? 0 : at, length: undefined, headBadCrc };
+        return (
+          this.tailFrame(at + 1) ?? { skip: headUnsizable ? 0 : at, length: undefined, headBadCrc }
+        );
       }
       if (hasValidCrc(this.buffer.subarray(at, at + size))) {
         return { skip: at, length: size, headBadCrc };
@@ -77,6 +79,20 @@ export class RtuRequestFramer {
     // Nothing lines up yet; keep the last byte, it may start the next frame.
     const skip = headUnsizable ? 0 : Math.max(0, this.buffer.length - 1);
     return { skip, length: undefined, headBadCrc };
+  }
+
+  /**
+   * Junk that claims a long length would hold back a good frame until the silent gap; a
+   * CRC-valid frame that ends exactly where the bytes end is taken at once instead.
+   */
+  private tailFrame(from: number): { skip: number; length: number; headBadCrc: false } | undefined {
+    for (let at = from; at <= this.buffer.length - 4; at++) {
+      const size = this.sizeAt(at);
+      if (typeof size !== 'number' || at + size !== this.buffer.length) continue;
+      if (hasValidCrc(this.buffer.subarray(at)))
+        return { skip: at, length: size, headBadCrc: false };
+    }
+    return undefined;
   }
 
   private sizeAt(at: number): number | undefined | 'unsizable' {

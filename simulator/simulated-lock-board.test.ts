@@ -114,6 +114,18 @@ describe('SimulatedLockBoard', () => {
     expect(board.door(1).coil).toBe(true);
   });
 
+  it('times out an unlock when a slow board goes silent before it answers', async () => {
+    const { board, lock } = setup();
+    board.applyFault({ fault: 'slow-answer', ms: 300 });
+    const unlocking = lock.unlock(1);
+    const outcome = expect(unlocking).rejects.toMatchObject({ code: 'timeout' });
+    board.applyFault({ fault: 'no-answer', on: true });
+    await vi.advanceTimersByTimeAsync(300);
+    await outcome;
+    expect(board.door(1).coil).toBe(false);
+    expect(lock.counters().timeouts).toBe(1);
+  });
+
   it('refuses a channel the board does not have, and everything after close', async () => {
     const { lock } = setup();
     await expect(lock.unlock(5)).rejects.toMatchObject({ code: 'exception' });

@@ -71,6 +71,14 @@ export class SimulatedLockBoard implements LockBoard {
       });
     }
     await this.answerDelay();
+    // A slow board may have gone silent while the command was on its way.
+    if (this.closed || !this.online) {
+      this.stats.timeouts++;
+      throw new PostamatError('timeout', `board ${this.id} did not confirm the unlock`, {
+        boardId: this.id,
+        channel,
+      });
+    }
     this.write(channel, true);
     const cancel = this.timers.after(this.pulseMs, () => {
       this.pulses.delete(cancel);

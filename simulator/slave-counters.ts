@@ -45,3 +45,29 @@ export class SlaveCounters {
     };
   }
 }
+
+export type SlaveCountersSnapshot = ReturnType<SlaveCounters['snapshot']>;
+
+/** Adds up the counters of several endpoints (the serial line and each TCP connection). */
+export function sumCounters(all: readonly SlaveCounters[]): SlaveCountersSnapshot {
+  const total = new SlaveCounters();
+  for (const counters of all) {
+    const snap = counters.snapshot();
+    total.bytesReceived += snap.bytesReceived;
+    total.framesReceived += snap.framesReceived;
+    total.framesForOthers += snap.framesForOthers;
+    total.framesSent += snap.framesSent;
+    total.broadcasts += snap.broadcasts;
+    total.crcErrors += snap.crcErrors;
+    total.partialFrames += snap.partialFrames;
+    total.discardedBytes += snap.discardedBytes;
+    for (const [address, board] of Object.entries(snap.boards)) {
+      const sum = total.board(Number(address));
+      sum.requests += board.requests;
+      sum.exceptions += board.exceptions;
+      sum.unanswered += board.unanswered;
+      sum.corrupted += board.corrupted;
+    }
+  }
+  return total.snapshot();
+}

@@ -1,0 +1,225 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../protocol/index.ts';
+import { DEFAULT_DOOR_TIMINGS, type DoorTimings } from './domain/door-op.ts';
+import { DEFAULT_KEYPAD_POLICY, type KeypadPolicy } from './domain/keypad-lockout.ts';
+import type { LockBoard, LockBoardEvent } from './drivers/lock-board.ts';
+import { courierLogin, technicianLogin } from './services/access-flows.ts';
+import { type AgentEvent, AgentEvents } from './services/agent-events.ts';
+import { codeFromQr, enterCode } from './services/code-flows.ts';
+import { StoreCommandInbox } from './services/command-inbox.ts';
+import * as courier from './services/courier-flows.ts';
+import { DoorController } from './services/door-controller.ts';
+import type { FlowContext } from './services/flow-context.ts';
+import { keyedHasher } from './services/hasher.ts';
+import { BadInputCounter, fail, type KioskResult } from './services/kiosk-result.ts';
+import { OrderProgress } from './services/order-progress.ts';
+import type { PaymentProvider } from './services/payment-provider.ts';
+import { rentalOpen, startRental } from './services/rental-flows.ts';
+import { Sessions } from './services/sessions.ts';
+import { StoreSyncTarget } from './services/sync-target.ts';
+import * as tech from './services/technician-flows.ts';
+import { cellState } from './store/cells-repo.ts';
+import type { Store } from './store/store.ts';
+
+export interface AgentOptions {
+  readonly lockerId: string;
+  readonly hashKey: string;
+  readonly store: Store;
+  readonly boards: readonly LockBoard[];
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly payments: PaymentProvider;
+  readonly doorTimings?: DoorTimings;
+  readonly keypad?: KeypadPolicy;
+  /** How often timeouts are checked; 0 = never by itself (tests call `tick`). */
+  readonly tickMs?: number;
+}
+
+/**
+ * One locker: the flows the kiosk calls, the ports the sync client drives, and the event stream
+ * the kiosk redraws from. UI-agnostic: every method returns a result the kiosk can render.
+ */
+export class Agent {
+  readonly outbox;
+  readonly commands: StoreCommandInbox;
+  readonly sync: StoreSyncTarget;
+  private readonly ctx: FlowContext;
+  private readonly events = new AgentEvents();
+  private readonly bad = new BadInputCounter();
+  private readonly unsubscribers: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: AgentOptions) {
+    const boards = new Map(o.boards.map((b) => [b.id, b]));
+    const doors = new DoorController(
+      o.store,
+      boards,
+      o.clock,
+      o.doorTimings ?? DEFAULT_DOOR_TIMINGS,
+      this.events,
+      o.log,
+    );
+    const progress = new OrderProgress(o.store, doors, boards, o.clock, this.events);
+    doors.hooks = {
+      onDone: (op) => progress.onDoorDone(op),
+      onGaveUp: (op) => progress.onDoorGaveUp(op),
+    };
+    this.ctx = {
+      lockerId: o.lockerId,
+      store: o.store,
+      doors,
+      progress,
+      boards,
+      clock: o.clock,
+      hash: keyedHasher(o.hashKey),
+      sessions: new Sessions(o.clock),
+      keypad: o.keypad ?? DEFAULT_KEYPAD_POLICY,
+      payments: o.payments,
+      events: this.events,
+      log: o.log,
+    };
+    this.outbox = o.store.outbox;
+    this.commands = new StoreCommandInbox(this.ctx, () => this.diagnostics());
+    this.sync = new StoreSyncTarget(this.ctx);
+  }
+
+  /** Settles what a crash interrupted (from the door sensors), then listens to the boards. */
+  start(): void {
+    for (const board of this.o.boards) {
+      this.unsubscribers.push(board.subscribe((e) => this.onBoardEvent(e)));
+    }
+    this.ctx.doors.reconcile();
+    this.tick();
+    const tickMs = this.o.tickMs ?? 250;
+    if (tickMs > 0) this.timer = setInterval(() => this.tick(), tickMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const off of this.unsubscribers.splice(0)) off();
+  }
+
+  /** Timeouts are inputs: door timeouts, storage expiry, overdue rentals. */
+  tick(): void {
+    const now = this.o.clock.now();
+    this.ctx.doors.tick(now);
+    this.o.store.transaction(() => {
+      this.ctx.progress.expireDue(now);
+      this.ctx.progress.markOverdue(now);
+    });
+  }
+
+  subscribe(listener: (event: AgentEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  private onBoardEvent(e: LockBoardEvent): void {
+    if (e.type === 'board-offline' || e.type === 'board-online') {
+      this.o.store.transaction(() => {
+        this.o.store.emit(`board.${e.type === 'board-offline' ? 'offline' : 'online'}`, {
+          boardId: e.boardId,
+        });
+        if (e.type === 'board-offline')
+          this.ctx.doors.raiseAlarm('board-offline', null, e.boardId, {});
+      });
+      return;
+    }
+    this.ctx.doors.onBoardEvent(e);
+  }
+
+  /** A GPIO input (tamper switch, mains power) changed. */
+  reportInput(input: 'tamper' | 'mains-power', active: boolean): void {
+    this.o.store.transaction(() => {
+      this.o.store.emit(`input.${input}`, { active });
+      if (input === 'tamper' && active) this.ctx.doors.raiseAlarm('tamper', null, null, {});
+      if (input === 'mains-power' && !active)
+        this.ctx.doors.raiseAlarm('mains-power-lost', null, null, {});
+    });
+  }
+
+  // ── flows the kiosk calls ──
+  courierLogin(input: { badge?: string; pin: string }) {
+    return this.bad.guard(() => courierLogin(this.ctx, input));
+  }
+  technicianLogin(pin: string) {
+    return this.bad.guard(() => technicianLogin(this.ctx, pin));
+  }
+  logout(sessionId: string): void {
+    this.ctx.sessions.close(sessionId);
+  }
+  scanParcel(sessionId: string, barcode: string) {
+    return this.bad.guard(() => courier.scanParcel(this.ctx, sessionId, barcode));
+  }
+  doesNotFit(sessionId: string, parcelId: string) {
+    return this.bad.guard(() => courier.doesNotFit(this.ctx, sessionId, parcelId));
+  }
+  courierCollectable(sessionId: string) {
+    return this.bad.guard(() => courier.collectableOrders(this.ctx, sessionId));
+  }
+  courierCollect(sessionId: string, orderId: string) {
+    return this.bad.guard(() => courier.courierCollect(this.ctx, sessionId, orderId));
+  }
+  /** A pickup, return or deposit code typed on the keypad. */
+  enterCode(code: string) {
+    return this.bad.guard(() => enterCode(this.ctx, code));
+  }
+  collectByQr(text: string) {
+    return this.bad.guard(() => enterCode(this.ctx, codeFromQr(text)));
+  }
+  startRental(input: { size: string; hours: number; paymentMethod: string }) {
+    return this.bad.guard(() => startRental(this.ctx, input));
+  }
+  rentalOpen(code: string, finish = false) {
+    return this.bad.guard(() => rentalOpen(this.ctx, code, finish));
+  }
+  technicianOpen(sessionId: string, cellId: string, reason: string) {
+    return this.bad.guard(() => tech.technicianOpen(this.ctx, sessionId, cellId, reason));
+  }
+  technicianSetService(sessionId: string, cellId: string, inService: boolean, reason: string) {
+    return this.bad.guard(() =>
+      tech.technicianSetService(this.ctx, sessionId, cellId, inService, reason),
+    );
+  }
+  technicianStatus(sessionId: string) {
+    return this.bad.guard(() => tech.technicianStatus(this.ctx, sessionId));
+  }
+  inventoryCheck(sessionId: string) {
+    return this.bad.guard(() => tech.inventoryCheck(this.ctx, sessionId));
+  }
+  clearAlarm(sessionId: string, alarmId: number): KioskResult<Record<never, never>> {
+    return this.bad.guard((): KioskResult<Record<never, never>> => {
+      const s = this.ctx.sessions.get(sessionId, 'technician');
+      if (!s) return fail('not-authorized', 'no technician session');
+      this.o.store.transaction(() => {
+        if (this.o.store.doorOps.clearAlarm(alarmId, this.o.clock.now())) {
+          this.o.store.emit('alarm.cleared', { alarmId, by: s.holderId });
+        }
+      });
+      return { ok: true };
+    });
+  }
+
+  // ── what the kiosk and diagnostics read ──
+  cells() {
+    return this.o.store.cells
+      .all()
+      .map((c) => ({ id: c.id, size: c.size, features: c.features, state: cellState(c) }));
+  }
+  orderStatus(orderId: string) {
+    return this.o.store.orders.order(orderId)?.status;
+  }
+  metrics() {
+    return {
+      badInput: this.bad.snapshot(),
+      outboxDepth: this.o.store.outbox.depth(),
+      lastSeq: this.o.store.outbox.lastSeq(),
+    };
+  }
+  diagnostics(): Record<string, unknown> {
+    return {
+      ...this.metrics(),
+      alarms: this.o.store.doorOps.openAlarms().length,
+      boards: this.o.boards.map((b) => ({ id: b.id, online: b.isOnline(), ...b.counters() })),
+    };
+  }
+}

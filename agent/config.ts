@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, PostamatError } from '../protocol/index.ts';
+
+const cellSchema = z.strictObject({
+  cellId: z.string().min(1),
+  /** Board id as `${busId}:${address}`. */
+  board: z.string().min(1),
+  channel: z.number().int().min(1),
+  size: z.enum(CELL_SIZES),
+  features: z.array(z.enum(CELL_FEATURES)).default([]),
+});
+
+const boardsSchema = z.union([
+  /** In-process simulated boards from simulator/: `count` boards of `channels` each. */
+  z.strictObject({
+    simulated: z.literal(true),
+    count: z.number().int().min(1).max(32).default(1),
+    channels: z.number().int().min(1).max(512).default(16),
+    springDelayMs: z.number().int().nonnegative().default(300),
+  }),
+  /** Test only: boards served over TCP by agent/testing/board-bridge.ts. */
+  z.strictObject({
+    remoteTest: z
+      .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }))
+      .min(1),
+  }),
+]);
+
+/** The one schema of the agent's config, validated once at start. */
+export const agentConfigSchema = z.strictObject({
+  lockerId: z.string().regex(LOCKER_ID_PATTERN, 'locker id must be topic-safe'),
+  hashKey: z.string().min(16, 'hash key must be at least 16 characters'),
+  dataDir: z.string().min(1),
+  boards: boardsSchema,
+  /** Cells known before the first sync from the cloud; a sync layout replaces them. */
+  cells: z.array(cellSchema).default([]),
+  timings: z
+    .strictObject({
+      openTimeoutMs: z.number().int().positive().default(5_000),
+      maxAttempts: z.number().int().min(1).max(5).default(2),
+      leftOpenMs: z.number().int().positive().default(60_000),
+      tickMs: z.number().int().min(0).default(250),
+    })
+    .default({ openTimeoutMs: 5_000, maxAttempts: 2, leftOpenMs: 60_000, tickMs: 250 }),
+  keypad: z
+    .strictObject({
+      maxWrong: z.number().int().min(1).default(5),
+      windowMs: z.number().int().positive().default(600_000),
+      lockMs: z.number().int().positive().default(300_000),
+    })
+    .default({ maxWrong: 5, windowMs: 600_000, lockMs: 300_000 }),
+  /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */
+  control: z.enum(['none', 'stdio']).default('none'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** Parses a config; a bad one throws with every bad field and its value listed. */
+export function parseAgentConfig(raw: unknown): AgentConfig {
+  const parsed = agentConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const path = issue.path.join('.') || '(root)';
+    const value = issue.path.reduce<unknown>(
+      (v, key) =>
+        v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined,
+      raw,
+    );
+    return `${path}: ${issue.message} (got ${JSON.stringify(value)})`;
+  });
+  throw new PostamatError('bad-config', `bad agent config:\n  ${lines.join('\n  ')}`, {
+    issues: lines,
+  });
+}
+
+export function loadAgentConfig(file: string): AgentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PostamatError(
+      'bad-config',
+      `cannot read config ${file}: ${(error as Error).message}`,
+    );
+  }
+  return parseAgentConfig(raw);
+}

@@ -1,0 +1,69 @@
+import { SerialPort } from 'serialport';
+import { PostamatError } from '../../../protocol/errors.ts';
+import type { SerialSettings } from './rtu-timing.ts';
+import type { SerialBinding, SerialBindingFactory } from './serial-binding.ts';
+
+/** A serial device: a USB RS-485 adapter such as /dev/ttyUSB0, or one end of a pseudo-terminal. */
+export function serialPortBinding(path: string, serial: SerialSettings): SerialBindingFactory {
+  return async () => {
+    const port = new SerialPort({
+      path,
+      baudRate: serial.baudRate,
+      dataBits: serial.dataBits,
+      parity: serial.parity,
+      stopBits: serial.stopBits,
+      autoOpen: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      port.open((error) => (error ? reject(portError(path, error)) : resolve()));
+    });
+    return wrap(port);
+  };
+}
+
+/** Maps the OS's reasons to one line a technician can act on. */
+export function portError(path: string, error: Error): PostamatError {
+  const message = error.message;
+  const reason = /ENOENT|No such file/i.test(message)
+    ? 'missing'
+    : /EACCES|Permission denied/i.test(message)
+      ? 'permission'
+      : /EBUSY|Resource busy|lock/i.test(message)
+        ? 'busy'
+        : 'other';
+  const text: Record<typeof reason, string> = {
+    missing: `serial port ${path} does not exist (adapter unplugged, or wrong path?)`,
+    permission: `no permission to open ${path} (add the user to the dialout group)`,
+    busy: `serial port ${path} is in use by another program`,
+    other: `cannot open serial port ${path}: ${message}`,
+  };
+  return new PostamatError('port-unavailable', text[reason], { path, reason });
+}
+
+function wrap(port: SerialPort): SerialBinding {
+  let closing = false;
+  return {
+    write: (bytes) =>
+      new Promise((resolve, reject) => {
+        port.write(Buffer.from(bytes), (error) => {
+          if (error) reject(error);
+          // drain = tcdrain(): the bytes left our buffers, so silence timing starts from here.
+          else port.drain((drainError) => (drainError ? reject(drainError) : resolve()));
+        });
+      }),
+    onData: (listener) => {
+      port.on('data', (chunk: Buffer) => listener(chunk));
+    },
+    onClose: (listener) => {
+      port.on('close', (error?: Error | null) => {
+        if (!closing) listener(error ?? undefined);
+      });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        closing = true;
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
+}

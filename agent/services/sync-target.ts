@@ -1,0 +1,115 @@
+import { CELL_SIZE_DIMENSIONS, PostamatError, type SyncMessage } from '../../protocol/index.ts';
+import { inferOrderKind } from '../domain/itinerary.ts';
+import type { SyncTarget } from '../sync/ports.ts';
+import type { FlowContext } from './flow-context.ts';
+
+/**
+ * Applies what the cloud pushes ahead (layout, parcels, codes, credentials, tariffs, storage
+ * periods) in one transaction, so a flow never sees half a sync.
+ */
+export class StoreSyncTarget implements SyncTarget {
+  constructor(private readonly ctx: FlowContext) {}
+
+  syncVersion(): number {
+    return this.ctx.store.access.metaNumber('sync_version');
+  }
+
+  applySync(message: SyncMessage): void {
+    const { store } = this.ctx;
+    if (message.lockerId !== this.ctx.lockerId) {
+      throw new PostamatError('bad-payload', `sync for locker ${message.lockerId}`);
+    }
+    const current = this.syncVersion();
+    if (message.kind === 'delta' && message.baseVersion !== current) {
+      throw new PostamatError(
+        'conflict',
+        `delta on version ${message.baseVersion}, have ${current}`,
+      );
+    }
+    store.transaction(() => {
+      for (const c of message.layout ?? []) {
+        store.cells.upsert({
+          id: c.cellId,
+          boardId: `${c.bus}:${c.board}`,
+          channel: c.channel,
+          size: c.size,
+          ...CELL_SIZE_DIMENSIONS[c.size],
+          features: c.features,
+        });
+      }
+      for (const [tenantId, hours] of Object.entries(message.storageHoursByTenant ?? {})) {
+        store.access.setStorageHours(tenantId, hours);
+      }
+      for (const t of message.tariffs ?? []) store.access.upsertTariff(t);
+      for (const c of message.credentials ?? []) {
+        store.access.upsertCredential({
+          id: c.credentialId,
+          role: c.role,
+          holderId: c.holderId,
+          tenantId: c.tenantId ?? null,
+          kind: c.kind,
+          secretHash: c.secretHash,
+          revoked: c.revoked,
+          validFrom: c.validFrom,
+          validUntil: c.validUntil,
+        });
+      }
+      for (const code of message.codes ?? []) {
+        store.orders.upsertCode({
+          codeHash: code.codeHash,
+          orderId: code.orderId,
+          purpose: code.purpose,
+          validFrom: code.validFrom,
+          validUntil: code.validUntil,
+        });
+      }
+      for (const p of message.parcels ?? []) this.upsertParcel(p, message);
+      for (const id of message.removed?.credentials ?? []) store.access.removeCredential(id);
+      for (const id of message.removed?.codes ?? []) store.orders.removeCodesOf(id);
+      for (const id of message.removed?.parcels ?? []) this.cancelOrder(id);
+      store.access.setMetaNumber('sync_version', message.version);
+      store.emit('sync.applied', { version: message.version, kind: message.kind });
+    });
+  }
+
+  private upsertParcel(p: NonNullable<SyncMessage['parcels']>[number], m: SyncMessage): void {
+    const { store, progress } = this.ctx;
+    if (!store.orders.order(p.orderId)) {
+      const purposes = (m.codes ?? []).filter((c) => c.orderId === p.orderId).map((c) => c.purpose);
+      const kind = inferOrderKind(p.orderKind, purposes);
+      store.orders.insertOrder({
+        id: p.orderId,
+        kind,
+        tenantId: p.tenantId,
+        status: 'booked',
+        storageHours: store.access.storageHours(p.tenantId) ?? p.storageHours,
+        validUntil: p.validUntil,
+        rentalUntil: null,
+        paidKopecks: null,
+        createdAt: this.ctx.clock.now(),
+      });
+      progress.createSteps({ id: p.orderId, kind }, p.leg ?? 'whole');
+    }
+    const id = `${p.orderId}/${p.barcodeHash.slice(0, 16)}`;
+    const existing = store.orders.parcel(id);
+    if (existing && existing.state !== 'expected') return;
+    store.orders.upsertParcel({
+      id,
+      orderId: p.orderId,
+      barcodeHash: p.barcodeHash,
+      size: p.size,
+      refrigerated: p.refrigerated,
+    });
+  }
+
+  /** A removed parcel cancels its order if nothing of it is in the locker yet. */
+  private cancelOrder(orderId: string): void {
+    const { store } = this.ctx;
+    const parcels = store.orders.parcelsOf(orderId);
+    if (parcels.some((p) => p.state !== 'expected')) return;
+    if (!store.orders.order(orderId)) return;
+    store.orders.setStatus(orderId, 'cancelled');
+    store.orders.removeCodesOf(orderId);
+    store.emit('order.status', { orderId, status: 'cancelled' });
+  }
+}

@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPostamatError } from '../../protocol/index.ts';
+import { openDatabase } from './database.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { OutboxStore } from './outbox-store.ts';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'postamat-db-'));
+  dirs.push(dir);
+  return join(dir, 'agent.db');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('database', () => {
+  it('opens in WAL with synchronous=FULL and the latest schema', () => {
+    const { db, applied } = openDatabase(tempFile());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  it('keeps a copy before migrating an existing file', () => {
+    const file = tempFile();
+    openDatabase(file).db.close();
+    const next = [...MIGRATIONS, { version: 2, name: 'note', sql: 'CREATE TABLE note (x TEXT)' }];
+    const { db, backupFile, applied } = openDatabase(file, next);
+    expect(applied).toEqual([2]);
+    expect(backupFile).toBe(`${file}.v1.bak`);
+    expect(existsSync(`${file}.v1.bak`)).toBe(true);
+    db.close();
+  });
+
+  it('a failed migration leaves the old schema, says so, and keeps the copy', () => {
+    const file = tempFile();
+    openDatabase(file).db.close();
+    const bad = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE x (a); NOT SQL' }];
+    let error: unknown;
+    try {
+      openDatabase(file, bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(isPostamatError(error, 'migration-failed')).toBe(true);
+    expect((error as Error).message).toMatch(/left at version 1.*v1\.bak/);
+    const { db } = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'x'").get()).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('outbox', () => {
+  it('numbers events gap-free; a rolled-back transaction leaves no seq behind', () => {
+    const { db } = openDatabase(tempFile());
+    const outbox = new OutboxStore(db, 'L1');
+    let woke = 0;
+    outbox.onAppend(() => woke++);
+    outbox.transaction(() => outbox.append('a.one', {}, 1));
+    expect(() =>
+      outbox.transaction(() => {
+        outbox.append('a.lost', {}, 2);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    outbox.transaction(() => {
+      outbox.append('a.two', { n: 2 }, 3);
+      outbox.append('a.three', {}, 4);
+    });
+    expect(outbox.pending(0, 10).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'a.one'],
+      [2, 'a.two'],
+      [3, 'a.three'],
+    ]);
+    expect(woke).toBe(2);
+    expect(() => outbox.append('outside', {}, 5)).toThrow();
+    outbox.markDelivered(2);
+    outbox.markDelivered(1);
+    expect(outbox.deliveredSeq()).toBe(2);
+    expect(outbox.depth()).toBe(1);
+    expect(outbox.pending(0, 10).map((e) => e.seq)).toEqual([3]);
+    expect(outbox.pending(0, 10)[0]).toMatchObject({ lockerId: 'L1', at: 4, body: {} });
+    db.close();
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Reconnect delays with exponential backoff and full jitter: the delay is uniform in
+ * [0, min(cap, base * 2^attempt)). When a cloud restarts, 10,000 lockers spread their reconnects
+ * over the whole window instead of arriving in waves (AWS Architecture Blog, "Exponential Backoff
+ * And Jitter"). Pure: randomness is an input.
+ */
+export interface BackoffPolicy {
+  /** Ceiling of the first window, in milliseconds. */
+  readonly baseMs: number;
+  /** No window grows past this. */
+  readonly capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000 };
+
+/** A number in [0, 1), like Math.random. */
+export type RandomSource = () => number;
+
+/** The upper bound of the window for a given failed attempt (0 = first retry). */
+export function backoffWindowMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  // 2^attempt overflows to Infinity past ~1023; min() with the cap keeps the result finite.
+  const exponential = policy.baseMs * 2 ** Math.max(0, attempt);
+  return Math.min(policy.capMs, exponential);
+}
+
+export function reconnectDelayMs(
+  attempt: number,
+  random: RandomSource,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number {
+  const r = random();
+  // A faulty source must not produce a negative or over-cap delay.
+  const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1 - Number.EPSILON) : 0;
+  return Math.floor(unit * backoffWindowMs(attempt, policy));
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hashesEqual, sha256Hex } from '../security/secrets.ts';
+import type { CloudStore } from '../store/store.ts';
+import type { Principal } from '../store/tenant-store.ts';
+import { forbidden, unauthorized } from './http-error.ts';
+
+export type Caller =
+  | Principal
+  | { readonly kind: 'admin'; readonly id: 'admin'; readonly keyId: 'admin' };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,200})$/;
+
+/** Resolves the caller from `Authorization: Bearer <key>` once per request; routes demand a kind. */
+export function installAuth(
+  app: FastifyInstance,
+  store: CloudStore,
+  adminKey: string | undefined,
+): void {
+  const adminHash = adminKey === undefined ? undefined : sha256Hex(adminKey);
+  app.decorateRequest('caller', null);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (match === null) return;
+    const key = match[1] as string;
+    if (adminHash !== undefined && hashesEqual(adminHash, sha256Hex(key))) {
+      request.caller = { kind: 'admin', id: 'admin', keyId: 'admin' };
+      return;
+    }
+    request.caller = (await store.authenticate(key)) ?? null;
+  });
+}
+
+function demand(request: FastifyRequest, kind: Caller['kind']): string {
+  const caller = request.caller;
+  if (caller === null) throw unauthorized();
+  if (caller.kind !== kind) throw forbidden(`this needs a ${kind} key`);
+  return caller.id;
+}
+
+export const tenantOf = (request: FastifyRequest) => demand(request, 'tenant');
+export const operatorOf = (request: FastifyRequest) => demand(request, 'operator');
+export const requireAdmin = (request: FastifyRequest) => demand(request, 'admin');
+
+export function callerOf(request: FastifyRequest): Caller {
+  if (request.caller === null) throw unauthorized();
+  return request.caller;
+}

@@ -1,0 +1,16 @@
+import type { Clock } from '../../protocol/index.ts';
+import type { CloudMetrics } from '../metrics.ts';
+import type { CloudStore } from '../store/store.ts';
+
+/** What the HTTP API is built from; main.ts and tests pass real ones. */
+export interface ApiDeps {
+  readonly store: CloudStore;
+  readonly clock: Clock;
+  readonly metrics: CloudMetrics;
+  /** Key for /v1/admin (creating operators and tenants); absent disables those routes' use. */
+  readonly adminKey?: string | undefined;
+  /** The broker URL written into provisioned agents' config files. */
+  readonly publicMqttUrl: string;
+  /** Broker health for /health; the MQTT side injects it. */
+  readonly brokerHealthy: () => Promise<boolean> | boolean;
+}

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { type Clock, systemClock } from '../protocol/index.ts';
+import { buildApi, LOG_REDACT } from './api/server.ts';
+import type { CloudConfig } from './config.ts';
+import { type CloudMetrics, createMetrics, meteredIngest } from './metrics.ts';
+import type { EventIngestStore } from './ports.ts';
+import type { StoreLocation } from './store/connect.ts';
+import { type CloudStore, openStore } from './store/store.ts';
+import { type WebhookPost, webhookWorker } from './webhooks/webhook-worker.ts';
+
+export interface CloudOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The MQTT side's health, checked by GET /health; "healthy" until the broker is wired in. */
+  readonly brokerHealthy?: () => Promise<boolean> | boolean;
+  readonly webhookPost?: WebhookPost;
+}
+
+export interface Cloud {
+  readonly store: CloudStore;
+  /** The ingest port with metrics: what the MQTT side should call. */
+  readonly ingest: EventIngestStore;
+  readonly api: FastifyInstance;
+  readonly metrics: CloudMetrics;
+  readonly logger: Logger;
+  /** Starts the webhook worker and listens; resolves to the bound address. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function storeLocation(config: CloudConfig): StoreLocation {
+  return config.databaseUrl === undefined
+    ? { engine: 'sqlite', file: join(config.dataDir, 'cloud.sqlite') }
+    : { engine: 'postgres', url: config.databaseUrl };
+}
+
+/** The cloud without MQTT: store, HTTP API and webhook worker, wired from one config. */
+export async function createCloud(config: CloudConfig, options: CloudOptions = {}): Promise<Cloud> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
+  const store = await openStore(storeLocation(config), clock);
+  const metrics = createMetrics(() => store.webhookBacklog());
+  const api = await buildApi(
+    {
+      store,
+      clock,
+      metrics,
+      adminKey: config.adminKey,
+      publicMqttUrl: config.publicMqttUrl,
+      brokerHealthy: options.brokerHealthy ?? (() => true),
+    },
+    logger,
+  );
+  const worker = webhookWorker({
+    store,
+    clock,
+    metrics,
+    logger: logger.child({ part: 'webhooks' }),
+    ...(options.webhookPost === undefined ? {} : { post: options.webhookPost }),
+  });
+  return {
+    store,
+    ingest: meteredIngest(store, metrics),
+    api,
+    metrics,
+    logger,
+    async start() {
+      worker.start(config.webhookIntervalMs);
+      const address = await api.listen({ host: config.http.host, port: config.http.port });
+      logger.info({ event: 'cloud.started', address, engine: store.engine }, 'cloud started');
+      return address;
+    },
+    async stop() {
+      worker.stop();
+      await api.close();
+      await store.close();
+    },
+  };
+}

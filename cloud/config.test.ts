@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { isPostamatError } from '../protocol/index.ts';
+import { parseCloudConfig } from './config.ts';
+
+describe('cloud config', () => {
+  it('fills defaults and lets the environment override the file', () => {
+    const config = parseCloudConfig('http:\n  port: 9000\n', {
+      DATABASE_URL: 'postgres://x@h/db',
+      POSTAMAT_HTTP_HOST: '0.0.0.0',
+    });
+    expect(config).toMatchObject({
+      dataDir: './data',
+      databaseUrl: 'postgres://x@h/db',
+      http: { host: '0.0.0.0', port: 9000 },
+    });
+  });
+
+  it('lists every bad field at once', () => {
+    try {
+      parseCloudConfig('{"http": {"port": -1}, "adminKey": "short", "colour": "red"}', {
+        DATABASE_URL: 'mysql://nope',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(isPostamatError(error, 'bad-config')).toBe(true);
+      const message = (error as Error).message;
+      for (const field of ['http.port', 'adminKey', 'databaseUrl', '(root)'])
+        expect(message).toContain(field);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PostamatError } from '../protocol/index.ts';
+
+/** The cloud's one config schema, validated once at start. */
+export const cloudConfigSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./data'),
+  /** postgres://… selects PostgreSQL; absent means SQLite at <dataDir>/cloud.sqlite. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+    })
+    .default({ host: '127.0.0.1', port: 8080 }),
+  adminKey: z.string().min(16, 'admin key must be at least 16 characters').optional(),
+  publicMqttUrl: z
+    .string()
+    .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
+    .default('mqtt://127.0.0.1:1883'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  webhookIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+});
+export type CloudConfig = z.infer<typeof cloudConfigSchema>;
+
+/** Environment overrides, documented here: variable → config path. */
+export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
+  POSTAMAT_DATA_DIR: ['dataDir'],
+  DATABASE_URL: ['databaseUrl'],
+  POSTAMAT_HTTP_HOST: ['http', 'host'],
+  POSTAMAT_HTTP_PORT: ['http', 'port'],
+  POSTAMAT_ADMIN_KEY: ['adminKey'],
+  POSTAMAT_PUBLIC_MQTT_URL: ['publicMqttUrl'],
+  POSTAMAT_LOG_LEVEL: ['logLevel'],
+  POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
+};
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1) as string] = value;
+}
+
+/** Numbers in the environment arrive as text; a value that is not a number stays text and fails. */
+function envValue(raw: string): unknown {
+  return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+/** Parses a file's text (JSON or YAML) and the environment into a config, listing every bad field. */
+export function parseCloudConfig(
+  fileText: string | undefined,
+  env: NodeJS.ProcessEnv,
+): CloudConfig {
+  const raw: unknown = fileText === undefined || fileText.trim() === '' ? {} : parseYaml(fileText);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new PostamatError('bad-config', 'config file must hold an object', {});
+  }
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(merged, path, envValue(value));
+  }
+  const result = cloudConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new PostamatError('bad-config', `bad config:\n  ${issues.join('\n  ')}`, { issues });
+  }
+  return result.data;
+}
+
+export function loadCloudConfig(file: string | undefined, env: NodeJS.ProcessEnv): CloudConfig {
+  return parseCloudConfig(file === undefined ? undefined : readFileSync(file, 'utf8'), env);
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import {
+  type Ack,
+  type Clock,
+  type Command,
+  decodePayload,
+  encodePayload,
+  parseTopic,
+  type SyncMessage,
+  TOPIC_PREFIX,
+  type TopicKind,
+  type TopicPayload,
+  topicFor,
+  wildcardTopic,
+} from '../../protocol/index.ts';
+import type { EventIngestStore } from '../ports.ts';
+import { CLOUD_CLIENT_ID_PREFIX } from './embedded-broker.ts';
+import { ingestEventsMessage } from './event-ingest.ts';
+import { LockerPresence } from './locker-presence.ts';
+import type { MqttCounters } from './mqtt-counters.ts';
+import { answerSyncRequest, type SyncBuilder } from './sync-answer.ts';
+
+export interface CloudLinkOptions {
+  /** The broker: the embedded one's URL, or an external broker's. */
+  readonly url: string;
+  /**
+   * 'embedded': one cloud process, plain subscriptions, MQTT 3.1.1 (aedes speaks no v5).
+   * 'external': MQTT 5 and a shared subscription, so several cloud workers split the lockers.
+   */
+  readonly mode: 'embedded' | 'external';
+  readonly username?: string;
+  readonly password?: string;
+  /** The shared-subscription group of the cloud workers (external mode). */
+  readonly shareGroup?: string;
+  readonly topicPrefix?: string;
+  /** Extra TLS options for mqtts (e.g. the CA that signed the broker's certificate). */
+  readonly tls?: Pick<IClientOptions, 'ca' | 'rejectUnauthorized'>;
+  readonly store: EventIngestStore;
+  readonly buildSync?: SyncBuilder;
+  readonly clock: Clock;
+  readonly counters: MqttCounters;
+  readonly logger: Logger;
+}
+
+/**
+ * The cloud service's own MQTT client: ingests every locker's events into the store and acks what
+ * is committed, tracks presence from status, answers sync requests, and publishes sync messages
+ * and commands. The same code runs against the embedded aedes and an external broker.
+ */
+export class CloudLink {
+  readonly presence = new LockerPresence();
+  private readonly prefix: string;
+  /** Per-locker chain: a locker's messages are handled one after another, in arrival order. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly options: CloudLinkOptions,
+  ) {
+    this.prefix = options.topicPrefix ?? TOPIC_PREFIX;
+  }
+
+  static async connect(options: CloudLinkOptions): Promise<CloudLink> {
+    const external = options.mode === 'external';
+    const client = await connectAsync(options.url, {
+      clientId: `${CLOUD_CLIENT_ID_PREFIX}${randomUUID()}`,
+      protocolVersion: external ? 5 : 4,
+      clean: true,
+      reconnectPeriod: 1_000,
+      ...(options.username === undefined ? {} : { username: options.username }),
+      ...(options.password === undefined ? {} : { password: options.password }),
+      ...options.tls,
+    });
+    const link = new CloudLink(client, options);
+    client.on('message', (topic, payload, packet) => link.onMessage(topic, payload, packet.retain));
+    client.on('error', (error) =>
+      options.logger.warn({ event: 'mqtt.cloud.client-error', error: error.message }),
+    );
+    // A reconnect with clean: true lost the subscriptions; make them again.
+    client.on('connect', (connack) => {
+      if (!connack.sessionPresent) void link.subscribe().catch(() => {});
+    });
+    await link.subscribe();
+    return link;
+  }
+
+  private async subscribe(): Promise<void> {
+    const share = (filter: string) =>
+      this.options.mode === 'external'
+        ? `$share/${this.options.shareGroup ?? 'postamat-cloud'}/${filter}`
+        : filter;
+    await this.client.subscribeAsync({
+      [share(wildcardTopic('events', this.prefix))]: { qos: 1 },
+      [share(wildcardTopic('status', this.prefix))]: { qos: 1 },
+    });
+  }
+
+  sendCommand(command: Command): Promise<void> {
+    return this.publish(command.lockerId, 'commands', command);
+  }
+
+  sendSync(message: SyncMessage): Promise<void> {
+    return this.publish(message.lockerId, 'sync', message);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.chains.values());
+    await this.client.endAsync();
+  }
+
+  private async publish<K extends TopicKind>(
+    lockerId: string,
+    kind: K,
+    payload: TopicPayload<K>,
+  ): Promise<void> {
+    await this.client.publishAsync(
+      topicFor(lockerId, kind, this.prefix),
+      encodePayload(kind, payload),
+      {
+        qos: 1,
+      },
+    );
+  }
+
+  private onMessage(topic: string, payload: Buffer, retained: boolean): void {
+    let parsed: ReturnType<typeof parseTopic>;
+    try {
+      parsed = parseTopic(topic, this.prefix);
+    } catch {
+      this.options.counters.foreignTopic += 1;
+      this.options.logger.warn({ event: 'mqtt.cloud.bad-topic', topic });
+      return;
+    }
+    const work =
+      parsed.kind === 'events'
+        ? () => this.onEvents(topic, payload)
+        : () => this.onStatus(parsed.lockerId, payload, retained);
+    const previous = this.chains.get(parsed.lockerId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.chains.set(parsed.lockerId, next);
+    void next.finally(() => {
+      if (this.chains.get(parsed.lockerId) === next) this.chains.delete(parsed.lockerId);
+    });
+  }
+
+  private async onEvents(topic: string, payload: Buffer): Promise<void> {
+    const { store, clock, counters, logger } = this.options;
+    const ack = await ingestEventsMessage(
+      { store, clock, counters, logger, topicPrefix: this.prefix },
+      topic,
+      payload,
+    );
+    if (ack !== undefined) await this.sendAck(ack);
+  }
+
+  private async onStatus(lockerId: string, payload: Buffer, retained: boolean): Promise<void> {
+    const { counters, logger, clock } = this.options;
+    // An empty retained payload is how a status is cleared; nothing to record.
+    if (payload.byteLength === 0) return;
+    let status: ReturnType<typeof decodePayload<'status'>>;
+    try {
+      status = decodePayload('status', payload);
+    } catch (error) {
+      counters.malformed += 1;
+      logger.warn({ event: 'mqtt.status.malformed', lockerId, problem: String(error) });
+      return;
+    }
+    if (status.lockerId !== lockerId) {
+      counters.foreignTopic += 1;
+      logger.warn({ event: 'mqtt.status.foreign', lockerId, claimed: status.lockerId });
+      return;
+    }
+    counters.statusUpdates += 1;
+    this.presence.record(status, clock.now());
+    logger.info({ event: 'mqtt.locker.presence', lockerId, online: status.online, retained });
+    // A retained status is history replayed to this client; only a live one is the locker
+    // speaking now, and then it wants its clock reference, its committed seq and its sync data.
+    if (retained || !status.online) return;
+    await this.answerOnline(lockerId, status.syncVersion);
+  }
+
+  private async answerOnline(lockerId: string, syncVersion: number | undefined): Promise<void> {
+    const { store, clock, buildSync, counters, logger } = this.options;
+    try {
+      await this.sendAck({
+        lockerId,
+        committedSeq: await store.committedSeq(lockerId),
+        at: clock.now(),
+      });
+    } catch (error) {
+      counters.ingestErrors += 1;
+      logger.error({ event: 'mqtt.status.ack-failed', lockerId, error: String(error) });
+    }
+    if (buildSync === undefined || syncVersion === undefined) return;
+    try {
+      const message = await answerSyncRequest(buildSync, lockerId, syncVersion);
+      if (message === undefined) return;
+      await this.sendSync(message);
+      counters.syncAnswers += 1;
+    } catch (error) {
+      counters.syncAnswerErrors += 1;
+      logger.error({ event: 'mqtt.sync.answer-failed', lockerId, error: String(error) });
+    }
+  }
+
+  private async sendAck(ack: Ack): Promise<void> {
+    await this.publish(ack.lockerId, 'acks', ack);
+    this.options.counters.acksSent += 1;
+  }
+}

@@ -1,0 +1,214 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { Logger } from 'pino';
+import {
+  decodePayload,
+  isPostamatError,
+  LOCKER_ID_PATTERN,
+  MAX_PAYLOAD_BYTES,
+  parseTopic,
+  TOPIC_PREFIX,
+} from '../../protocol/index.ts';
+import type { LockerCredentialStore } from '../ports.ts';
+import { mayPublish, maySubscribe, type Principal } from './domain/topic-access.ts';
+import type { MqttCounters } from './mqtt-counters.ts';
+
+export interface EmbeddedBrokerOptions {
+  /** 0 picks a free port (tests); read the real one back from `port`. */
+  readonly port: number;
+  readonly host?: string;
+  /** mqtts: PEM certificate and key files from the config. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly credentials: LockerCredentialStore;
+  /** The cloud service's own client: the only one that sees every locker. */
+  readonly internal: { readonly username: string; readonly password: string };
+  readonly topicPrefix?: string;
+  readonly counters: MqttCounters;
+  readonly logger: Logger;
+}
+
+export interface EmbeddedBroker {
+  readonly port: number;
+  /** `mqtt://` or `mqtts://` URL on 127.0.0.1 and the bound port. */
+  readonly url: string;
+  /** Refuses the locker from now on and disconnects it if connected. */
+  revoke(lockerId: string): void;
+  /** Lets a revoked locker in again (its credentials still have to verify). */
+  reinstate(lockerId: string): void;
+  close(): Promise<void>;
+}
+
+/** Internal client ids start with this, so no locker can take over the cloud's session. */
+export const CLOUD_CLIENT_ID_PREFIX = 'postamat-cloud-';
+
+/** The aedes broker inside the cloud process, with per-locker authentication and ACL. */
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const prefix = options.topicPrefix ?? TOPIC_PREFIX;
+  const { counters, logger } = options;
+  const principals = new WeakMap<Client, Principal>();
+  const revoked = new Set<string>();
+  const aedes = await Aedes.createBroker({ id: 'postamat-cloud' });
+
+  aedes.authenticate = (client, username, password, done) => {
+    authenticate(client, username, password?.toString('utf8') ?? '')
+      .then((principal) => {
+        principals.set(client, principal);
+        counters.connectionsAccepted += 1;
+        done(null, true);
+      })
+      .catch((error: unknown) => {
+        const reason = error instanceof RefusedError ? error.reason : 'error';
+        if (reason === 'revoked') counters.revokedRefused += 1;
+        else counters.authFailures += 1;
+        logger.warn({ event: 'mqtt.auth.refused', clientId: client.id, reason });
+        const refusal = new Error('refused') as AuthenticateError;
+        refusal.returnCode = reason === 'revoked' ? 5 : 4;
+        done(refusal, false);
+      });
+  };
+
+  async function authenticate(client: Client, user: string | undefined, secret: string) {
+    if (user === options.internal.username) {
+      if (!sameSecret(secret, options.internal.password)) throw new RefusedError('bad-secret');
+      if (!client.id.startsWith(CLOUD_CLIENT_ID_PREFIX)) throw new RefusedError('client-id');
+      return { kind: 'cloud' } as const;
+    }
+    if (user === undefined || !LOCKER_ID_PATTERN.test(user)) throw new RefusedError('username');
+    // The client id must be the locker id: otherwise a locker could take over another's session
+    // (and receive its queued commands) just by reusing its client id.
+    if (client.id !== user) throw new RefusedError('client-id');
+    if (revoked.has(user)) throw new RefusedError('revoked');
+    if (!(await options.credentials.verifyLockerSecret(user, secret))) {
+      throw new RefusedError('bad-secret');
+    }
+    return { kind: 'locker', lockerId: user } as const;
+  }
+
+  aedes.authorizePublish = (client, packet, done) => {
+    // A will published after its client is gone arrives with client = null: only a status
+    // topic is acceptable then (wills are set by lockers, checked again here).
+    const principal = client === null ? undefined : principals.get(client);
+    const lockerId = principal?.kind === 'locker' ? principal.lockerId : undefined;
+    const allowed =
+      principal === undefined
+        ? isStatusTopic(packet.topic, prefix)
+        : mayPublish(principal, packet.topic, prefix);
+    if (!allowed)
+      return deny('publishDenied', 'mqtt.publish.denied', { lockerId, topic: packet.topic });
+    const bytes = Buffer.byteLength(packet.payload);
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return deny('oversized', 'mqtt.publish.oversized', { lockerId, bytes });
+    }
+    // Status is retained: a malformed one would sit on the broker, so it is checked here.
+    if (isStatusTopic(packet.topic, prefix)) {
+      const problem = statusProblem(packet.topic, packet.payload, prefix);
+      if (problem !== undefined)
+        return deny('malformed', 'mqtt.status.malformed', { lockerId, problem });
+    }
+    done(null);
+
+    function deny(counter: keyof MqttCounters, event: string, fields: Record<string, unknown>) {
+      counters[counter] += 1;
+      logger.warn({ event, ...fields });
+      done(new Error(event));
+    }
+  };
+
+  aedes.authorizeSubscribe = (client, subscription, done) => {
+    const principal = principals.get(client);
+    if (principal !== undefined && maySubscribe(principal, subscription.topic, prefix)) {
+      return done(null, subscription);
+    }
+    counters.subscribeDenied += 1;
+    logger.warn({
+      event: 'mqtt.subscribe.denied',
+      lockerId: principal?.kind === 'locker' ? principal.lockerId : undefined,
+      topic: subscription.topic,
+    });
+    // null grants nothing: the client gets a failure code in its SUBACK and stays connected.
+    done(null, null);
+  };
+
+  const server = createServer(options, (socket) => aedes.handle(socket));
+  const port = await listen(server, options.port, options.host ?? '127.0.0.1');
+  const scheme = options.tls === undefined ? 'mqtt' : 'mqtts';
+  logger.info({ event: 'mqtt.broker.listening', port, tls: options.tls !== undefined });
+
+  return {
+    port,
+    url: `${scheme}://127.0.0.1:${port}`,
+    revoke(lockerId) {
+      revoked.add(lockerId);
+      const clients = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+      const client = clients[lockerId];
+      logger.warn({ event: 'mqtt.locker.revoked', lockerId, connected: client !== undefined });
+      client?.close();
+    },
+    reinstate(lockerId) {
+      revoked.delete(lockerId);
+    },
+    close: () => closeBroker(aedes, server),
+  };
+}
+
+class RefusedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function isStatusTopic(topic: string, prefix: string): boolean {
+  try {
+    return parseTopic(topic, prefix).kind === 'status';
+  } catch {
+    return false;
+  }
+}
+
+function statusProblem(
+  topic: string,
+  payload: Buffer | string,
+  prefix: string,
+): string | undefined {
+  try {
+    const status = decodePayload('status', payload);
+    const { lockerId } = parseTopic(topic, prefix);
+    return status.lockerId === lockerId
+      ? undefined
+      : `status of "${status.lockerId}" on ${lockerId}`;
+  } catch (error) {
+    return isPostamatError(error) ? error.message : String(error);
+  }
+}
+
+function createServer(options: EmbeddedBrokerOptions, handle: (socket: Socket) => void): Server {
+  if (options.tls === undefined) return createTcpServer(handle);
+  return createTlsServer(
+    { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+    handle,
+  );
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+async function closeBroker(aedes: Aedes, server: Server): Promise<void> {
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,45 @@
+/**
+ * What can go wrong on the cloud's MQTT side, counted. One object shared by the broker and the
+ * ingest; logged and exported (prom-client) by whoever wires the cloud.
+ */
+export interface MqttCounters {
+  connectionsAccepted: number;
+  authFailures: number;
+  revokedRefused: number;
+  publishDenied: number;
+  subscribeDenied: number;
+  oversized: number;
+  malformed: number;
+  foreignTopic: number;
+  gaps: number;
+  batchesCommitted: number;
+  eventsCommitted: number;
+  duplicateEvents: number;
+  ingestErrors: number;
+  acksSent: number;
+  statusUpdates: number;
+  syncAnswers: number;
+  syncAnswerErrors: number;
+}
+
+export function createMqttCounters(): MqttCounters {
+  return {
+    connectionsAccepted: 0,
+    authFailures: 0,
+    revokedRefused: 0,
+    publishDenied: 0,
+    subscribeDenied: 0,
+    oversized: 0,
+    malformed: 0,
+    foreignTopic: 0,
+    gaps: 0,
+    batchesCommitted: 0,
+    eventsCommitted: 0,
+    duplicateEvents: 0,
+    ingestErrors: 0,
+    acksSent: 0,
+    statusUpdates: 0,
+    syncAnswers: 0,
+    syncAnswerErrors: 0,
+  };
+}

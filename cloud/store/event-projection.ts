@@ -1,0 +1,179 @@
+import type { ActorRole, LockerEvent, OrderKind, StepKind } from '../../protocol/index.ts';
+import { statusOf } from '../domain/itinerary.ts';
+import type { EventEffect } from '../domain/locker-event-types.ts';
+import { newId } from '../security/secrets.ts';
+import { bumpSyncVersion, type Db } from './context.ts';
+import { releaseBookings } from './order-changes.ts';
+import { retireCodes } from './order-codes.ts';
+import { recordStatus } from './order-status.ts';
+
+/**
+ * Applies what a locker event means to orders, alarms, commands and cells, inside the ingest
+ * transaction. Events about other lockers' steps or unknown orders change nothing: a locker
+ * can only report on what happened at itself.
+ */
+export async function applyEffect(
+  trx: Db,
+  lockerId: string,
+  event: LockerEvent,
+  effect: EventEffect,
+  now: number,
+): Promise<void> {
+  const source = `event:${lockerId}:${event.seq}`;
+  switch (effect.type) {
+    case 'step-done':
+      return stepDone(trx, lockerId, effect.orderId, effect.stepId, event.at, source, now);
+    case 'parcel-expired':
+      return parcelExpired(trx, lockerId, effect.orderId, event.at, source, now);
+    case 'alarm-raised':
+      await trx
+        .insertInto('alarms')
+        .values({
+          id: newId('al'),
+          locker_id: lockerId,
+          kind: effect.kind,
+          cell_id: effect.cellId,
+          raised_at: event.at,
+          cleared_at: null,
+        })
+        .execute();
+      return;
+    case 'alarm-cleared': {
+      let query = trx
+        .updateTable('alarms')
+        .set({ cleared_at: event.at })
+        .where('locker_id', '=', lockerId)
+        .where('kind', '=', effect.kind)
+        .where('cleared_at', 'is', null);
+      if (effect.cellId !== null) query = query.where('cell_id', '=', effect.cellId);
+      await query.execute();
+      return;
+    }
+    case 'command-result':
+      await trx
+        .updateTable('commands')
+        .set({ status: effect.outcome, outcome_code: effect.code })
+        .where('id', '=', effect.commandId)
+        .where('locker_id', '=', lockerId)
+        .execute();
+      return;
+    case 'cell-service': {
+      const version = await bumpSyncVersion(trx, lockerId);
+      await trx
+        .updateTable('cells')
+        .set({ in_service: effect.inService ? 1 : 0, changed_version: version })
+        .where('locker_id', '=', lockerId)
+        .where('cell_id', '=', effect.cellId)
+        .execute();
+      return;
+    }
+    case 'none':
+      return;
+  }
+}
+
+async function orderAt(trx: Db, orderId: string) {
+  return trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+}
+
+async function stepDone(
+  trx: Db,
+  lockerId: string,
+  orderId: string,
+  stepId: string,
+  at: number,
+  source: string,
+  now: number,
+): Promise<void> {
+  const step = await trx
+    .selectFrom('steps')
+    .selectAll()
+    .where('id', '=', stepId)
+    .where('order_id', '=', orderId)
+    .where('locker_id', '=', lockerId)
+    .executeTakeFirst();
+  if (step === undefined || step.state === 'done' || step.state === 'cancelled') return;
+  await trx
+    .updateTable('steps')
+    .set({ state: 'done', done_at: at })
+    .where('id', '=', stepId)
+    .execute();
+  await retireCodes(trx, { orderId, stepId }, (id) => bumpSyncVersion(trx, id));
+  const steps = await liveSteps(trx, orderId);
+  // The cell empties when the last step at this locker is a collect that is now done.
+  const atLocker = steps.filter((s) => s.locker_id === lockerId);
+  if (atLocker.every((s) => s.state === 'done') && step.kind === 'collect') {
+    await releaseBookings(trx, orderId, lockerId);
+  }
+  await refreshStatus(trx, orderId, steps, at, source, now);
+}
+
+async function parcelExpired(
+  trx: Db,
+  lockerId: string,
+  orderId: string,
+  at: number,
+  source: string,
+  now: number,
+): Promise<void> {
+  const order = await orderAt(trx, orderId);
+  if (order === undefined || order.status !== 'ready-for-pickup') return;
+  const pending = await trx
+    .selectFrom('steps')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('locker_id', '=', lockerId)
+    .where('state', '=', 'pending')
+    .where('kind', '=', 'collect')
+    .execute();
+  if (pending.length === 0) return;
+  // The person's collect gives way to the tenant's courier taking the parcel back.
+  for (const step of pending) {
+    await trx.updateTable('steps').set({ state: 'cancelled' }).where('id', '=', step.id).execute();
+    await retireCodes(trx, { orderId, stepId: step.id }, (id) => bumpSyncVersion(trx, id));
+  }
+  const maxIdx = Math.max(...(await liveSteps(trx, orderId, true)).map((s) => s.idx));
+  await trx
+    .insertInto('steps')
+    .values({
+      id: `${orderId}.${maxIdx + 1}`,
+      order_id: orderId,
+      idx: maxIdx + 1,
+      kind: 'collect',
+      role: 'courier',
+      locker_id: lockerId,
+      state: 'pending',
+      done_at: null,
+    })
+    .execute();
+  const change = { orderId, tenantId: order.tenant_id, externalRef: order.external_ref, at };
+  await recordStatus(trx, { ...change, status: 'expired', source }, now);
+}
+
+async function liveSteps(trx: Db, orderId: string, includeCancelled = false) {
+  let query = trx.selectFrom('steps').selectAll().where('order_id', '=', orderId).orderBy('idx');
+  if (!includeCancelled) query = query.where('state', '!=', 'cancelled');
+  return query.execute();
+}
+
+async function refreshStatus(
+  trx: Db,
+  orderId: string,
+  steps: readonly { kind: string; role: string; state: string }[],
+  at: number,
+  source: string,
+  now: number,
+): Promise<void> {
+  const order = await orderAt(trx, orderId);
+  if (order === undefined) return;
+  const expired = order.status === 'expired';
+  const progress = steps.map((s) => ({
+    kind: s.kind as StepKind,
+    role: s.role as ActorRole,
+    done: s.state === 'done',
+  }));
+  const status = statusOf(order.kind as OrderKind, progress, expired);
+  if (status === order.status) return;
+  const change = { orderId, tenantId: order.tenant_id, externalRef: order.external_ref, at };
+  await recordStatus(trx, { ...change, status, source }, now);
+}

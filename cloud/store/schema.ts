@@ -1,0 +1,241 @@
+/**
+ * Row types of the cloud store, shared by the SQLite and PostgreSQL dialects. Times are
+ * milliseconds since the epoch (bigint, parsed to number), flags are 0/1 integers and JSON is
+ * text, so the same queries run unchanged on both engines.
+ */
+
+export interface OperatorRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  kind: string;
+  created_at: number;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  owner_kind: 'tenant' | 'operator';
+  owner_id: string;
+  /** SHA-256 of the secret part: keys are 256-bit random, so a slow hash adds nothing. */
+  secret_hash: string;
+  label: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface OperatorTenantRow {
+  operator_id: string;
+  tenant_id: string;
+}
+
+export interface CourierRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface SiteRow {
+  id: string;
+  operator_id: string;
+  name: string;
+  kind: string;
+  address: string;
+}
+
+export interface LockerRow {
+  id: string;
+  operator_id: string;
+  site_id: string | null;
+  address: string;
+  lat: number;
+  lon: number;
+  online: number;
+  last_seen_at: number | null;
+  mqtt_secret_hash: string;
+  /** Kept in clear: the cloud hashes codes with it (protocol/keyed-hash.ts). */
+  hash_key: string;
+  revoked: number;
+  sync_version: number;
+  created_at: number;
+}
+
+export interface CellRow {
+  locker_id: string;
+  cell_id: string;
+  bus: string;
+  board: number;
+  channel: number;
+  size: string;
+  features: string;
+  in_service: number;
+  changed_version: number;
+}
+
+export interface OrderRow {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  status: string;
+  size: string;
+  barcode: string;
+  refrigerated: number;
+  storage_hours: number;
+  external_ref: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StepRow {
+  id: string;
+  order_id: string;
+  idx: number;
+  kind: string;
+  role: string;
+  locker_id: string;
+  state: string;
+  done_at: number | null;
+}
+
+export interface BookingRow {
+  id: string;
+  order_id: string;
+  locker_id: string;
+  size: string;
+  valid_from: number;
+  valid_until: number;
+  active: number;
+  changed_version: number;
+}
+
+export interface CodeRow {
+  id: string;
+  order_id: string;
+  step_id: string;
+  locker_id: string;
+  purpose: string;
+  code_hash: string;
+  /** Keyed hash under one purpose for every code: uniqueness among a locker's live codes. */
+  uniq_hash: string;
+  valid_from: number;
+  valid_until: number;
+  live: number;
+  changed_version: number;
+}
+
+export interface StatusHistoryRow {
+  order_id: string;
+  /** Position in the order's timeline: locker and cloud clocks disagree, order of writing does not. */
+  pos: number;
+  at: number;
+  status: string;
+  source: string;
+}
+
+export interface IngestCursorRow {
+  locker_id: string;
+  committed_seq: number;
+  last_event_at: number | null;
+  last_received_at: number | null;
+}
+
+export interface LockerEventRow {
+  locker_id: string;
+  seq: number;
+  at: number;
+  received_at: number;
+  type: string;
+  body: string;
+}
+
+export interface AlarmRow {
+  id: string;
+  locker_id: string;
+  kind: string;
+  cell_id: string | null;
+  raised_at: number;
+  cleared_at: number | null;
+}
+
+export interface CommandRow {
+  id: string;
+  locker_id: string;
+  type: string;
+  body: string;
+  issued_at: number;
+  expires_at: number;
+  status: string;
+  outcome_code: string | null;
+  created_by: string;
+}
+
+export interface AuditRow {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  locker_id: string | null;
+  detail: string;
+}
+
+export interface WebhookEndpointRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  secret: string;
+  active: number;
+  created_at: number;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  event: string;
+  body: string;
+  status: string;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+export interface IdempotencyRow {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  operators: OperatorRow;
+  tenants: TenantRow;
+  api_keys: ApiKeyRow;
+  operator_tenants: OperatorTenantRow;
+  couriers: CourierRow;
+  sites: SiteRow;
+  lockers: LockerRow;
+  cells: CellRow;
+  orders: OrderRow;
+  steps: StepRow;
+  bookings: BookingRow;
+  codes: CodeRow;
+  status_history: StatusHistoryRow;
+  ingest_cursors: IngestCursorRow;
+  locker_events: LockerEventRow;
+  alarms: AlarmRow;
+  commands: CommandRow;
+  audit_log: AuditRow;
+  webhook_endpoints: WebhookEndpointRow;
+  webhook_deliveries: WebhookDeliveryRow;
+  idempotency_keys: IdempotencyRow;
+}

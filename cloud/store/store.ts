@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import { type Clock, systemClock } from '../../protocol/index.ts';
+import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
+import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
+import type { StoreContext } from './context.ts';
+import { idempotencyStore } from './idempotency-store.ts';
+import { ingestStore } from './ingest-store.ts';
+import { lockerStore } from './locker-store.ts';
+import { operationsStore } from './operations-store.ts';
+import { orderChanges } from './order-changes.ts';
+import { orderStore } from './order-store.ts';
+import { buildSyncMessage } from './sync-payload.ts';
+import { tenantStore } from './tenant-store.ts';
+import { webhookStore } from './webhook-store.ts';
+
+function compose(ctx: StoreContext) {
+  return {
+    engine: ctx.engine as StoreEngine,
+    ...tenantStore(ctx),
+    ...lockerStore(ctx),
+    ...orderStore(ctx),
+    ...orderChanges(ctx),
+    ...operationsStore(ctx),
+    ...webhookStore(ctx),
+    ...idempotencyStore(ctx),
+    ...ingestStore(ctx),
+    buildSyncMessage: (lockerId: string, since?: number) => buildSyncMessage(ctx, lockerId, since),
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(ctx.db);
+    },
+    async close(): Promise<void> {
+      await ctx.db.destroy();
+    },
+  };
+}
+
+/**
+ * The cloud store: one interface, SQLite or PostgreSQL underneath (Kysely dialects, same
+ * queries, same migrations). It also implements the MQTT side's ports.
+ */
+export type CloudStore = ReturnType<typeof compose> & EventIngestStore & LockerCredentialStore;
+
+export async function openStore(
+  location: StoreLocation,
+  clock: Clock = systemClock,
+): Promise<CloudStore> {
+  const { db, engine } = await connect(location);
+  return compose({ db, engine, clock });
+}
