@@ -80,7 +80,9 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
   it('wrong codes show the error, then the keypad locks', async () => {
     const { page } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('collect').click();
-    await tapCode(page, '000001');
+    // A person at a keyboard: slow keys are typing, not a scan, and Enter submits.
+    await page.keyboard.type('000001', { delay: 80 });
+    await page.keyboard.press('Enter');
     await page
       .getByTestId('error')
       .filter({ hasText: 'Неверный код' })

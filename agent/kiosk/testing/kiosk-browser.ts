@@ -54,8 +54,16 @@ export async function tapCode(page: Page, digits: string, submit = true): Promis
   if (submit) await page.locator('[data-key="ok"]').click();
 }
 
-/** A USB scanner: the whole code typed a few ms apart, then Enter. */
+/**
+ * A USB scanner: the whole code as key presses in one burst, then Enter. Dispatched inside the
+ * page so the burst stays a burst on a loaded test machine (the page's classifier reads the
+ * events' own timestamps); a person typing is `page.keyboard.type` with a human delay.
+ */
 export async function usbScan(page: Page, text: string): Promise<void> {
-  await page.keyboard.type(text, { delay: 4 });
-  await page.keyboard.press('Enter');
+  await page.evaluate(`(() => {
+    const target = document.activeElement ?? document.body;
+    for (const key of [...${JSON.stringify(text)}, 'Enter']) {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }
+  })()`);
 }

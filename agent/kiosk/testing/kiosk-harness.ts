@@ -103,6 +103,8 @@ export interface KioskHarness {
   seedParcel(seed: ParcelSeed): void;
   /** The person shuts the door of a cell (doors spring open on unlock in the simulator). */
   closeDoor(cellId: string): void;
+  /** Resolves once the agent has reported the door of `cellId` in `door` state since `after`. */
+  doorSeen(cellId: string, door: 'open' | 'closed', timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,10 @@ export async function startKioskHarness(
     payments,
     doorTimings: { openTimeoutMs, maxAttempts: 2, leftOpenMs: 10 * 60_000 },
     tickMs: 100,
+  });
+  const doorEvents: { cellId: string; door: string }[] = [];
+  agent.subscribe((e) => {
+    if (e.type === 'door') doorEvents.push({ cellId: e.cellId, door: e.door });
   });
   let version = 1;
   agent.sync.applySync(snapshot(clock.now()));
@@ -184,6 +190,15 @@ export async function startKioskHarness(
     },
     closeDoor(cellId) {
       board.closeDoor(Number(cellId));
+    },
+    async doorSeen(cellId, door, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      // The last edge the agent reported for the cell is the state it believes.
+      const last = () => doorEvents.findLast((e) => e.cellId === cellId)?.door;
+      while (last() !== door) {
+        if (Date.now() > deadline) throw new Error(`door ${cellId} not seen ${door}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     async close() {
       await kiosk.close();

@@ -82,7 +82,12 @@ async function act(app, path, body) {
 
 /** @param {import('../app.js').App} app @param {any} state */
 function cellsTab(app, state) {
-  const cells = state.status.cells;
+  /** @type {any[]} */
+  const cells = [...state.status.cells].sort((a, b) =>
+    String(a.id).localeCompare(String(b.id), undefined, { numeric: true }),
+  );
+  /** @type {Record<string, string>} */
+  const doors = state.doors ?? {};
   const selected = cells.find((/** @type {any} */ c) => c.id === state.selected);
   return h(
     'div.tech-cells',
@@ -92,7 +97,7 @@ function cellsTab(app, state) {
       null,
       cells.map((/** @type {any} */ c) =>
         h(
-          `button.cell-tile.st-${c.state}${c.id === state.selected ? '.selected' : ''}`,
+          `button.cell-tile.st-${doors[c.id] === 'open' ? 'open' : c.state}${c.id === state.selected ? '.selected' : ''}`,
           {
             type: 'button',
             onClick: () => app.update({ selected: c.id, notice: null }),
@@ -100,7 +105,11 @@ function cellsTab(app, state) {
           },
           h('span.cell-tile-id', null, c.id),
           h('span.cell-tile-size', null, c.size),
-          h('span.cell-tile-state', null, t(`cellState.${c.state}`)),
+          h(
+            'span.cell-tile-state',
+            null,
+            doors[c.id] === 'open' ? t('door.state.open') : t(`cellState.${c.state}`),
+          ),
         ),
       ),
     ),
@@ -322,7 +331,11 @@ export const tech = {
       state.status ? tabBody(app, state) : h('p.wait', null, t('common.wait')),
     ),
   enter: (app) => refresh(app),
-  onEvent: (app, _state, event) => {
+  onEvent: (app, state, event) => {
+    // The agent's cell states say what a cell holds; the door edges say whether it stands open.
+    if (event.type === 'door') {
+      app.update({ doors: { ...state.doors, [String(event.cellId)]: event.door } });
+    }
     if (['door', 'cell', 'alarm'].includes(event.type)) refresh(app);
   },
   back: (app) => app.home('logout'),
