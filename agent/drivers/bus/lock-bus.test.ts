@@ -215,6 +215,24 @@ describe('LockBus', () => {
     await settle(bus.close());
   });
 
+  it('a listener that throws does not stop the polling', async () => {
+    const world = line([1]);
+    const { events, board, bus } = await settle(openBus(world));
+    board(1).subscribe(() => {
+      throw new Error('agent bug');
+    });
+    await run(500);
+    world.inputs.get(1)![2] = true;
+    await run(500);
+    world.inputs.get(1)![2] = false;
+    await run(500);
+    expect(events.filter((e) => e.type.startsWith('door-')).map((e) => e.type)).toEqual([
+      'door-opened',
+      'door-closed',
+    ]);
+    await settle(bus.close());
+  });
+
   it('counts per board', async () => {
     const world = line([1, 2]);
     const { board, bus } = await settle(openBus(world));
