@@ -6,8 +6,8 @@ import { boardProfile, type ProfileOverrides } from './board-profile.ts';
 import { LockBus } from './lock-bus.ts';
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './rtu-timing.ts';
-import { normalAnswer, scriptedSlave } from './scripted-slave.ts';
 import { createMemoryPair } from './serial-binding.ts';
+import { normalAnswer, scriptedSlave } from './testing/scripted-slave.ts';
 
 /** A few boards on one scripted line: door levels and a power switch per address. */
 function line(addresses: number[]) {
