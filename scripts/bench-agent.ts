@@ -119,7 +119,10 @@ async function coldStart(): Promise<{ agentMs: number; nodeMs: number }> {
 }
 
 /** RSS of a plain Node process (bundled, no tsx) that ran 10,000 orders through the agent. */
-function rssAfterOrders(nodeFlags: string[]): {
+function rssAfterOrders(
+  nodeFlags: string[],
+  env: Record<string, string> = {},
+): {
   rssMb: number;
   baselineMb: number;
   seconds: number;
@@ -136,7 +139,7 @@ function rssAfterOrders(nodeFlags: string[]): {
     logLevel: 'silent',
   });
   const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, outfile], {
-    env: { ...process.env, BENCH_ORDERS: String(ORDERS) },
+    env: { ...process.env, ...env, BENCH_ORDERS: String(ORDERS) },
     encoding: 'utf8',
   });
   rmSync(outfile, { force: true });
@@ -150,8 +153,9 @@ function rssAfterOrders(nodeFlags: string[]): {
 async function main(): Promise<void> {
   console.log(`agent core benchmark (synchronous=FULL, WAL; ${tmpdir()})\n`);
   const mem = rssAfterOrders([]);
-  // A board's Node runs with a small young generation; V8's default reserves tens of MB.
-  const small = rssAfterOrders(['--max-semi-space-size=2']);
+  // Tuned for a board: a small young generation (V8 reserves tens of MB by default) and two
+  // malloc arenas (glibc's default scales with cores and fragments).
+  const small = rssAfterOrders(['--max-semi-space-size=1'], { MALLOC_ARENA_MAX: '2' });
   const one = rate(`events, 1 per transaction`, SINGLE, 1);
   const many = rate(`events, ${BATCH} per transaction`, BATCHED, BATCH);
   const cold = await coldStart();
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
     `RSS after ${ORDERS} orders      ${mem.rssMb.toFixed(1)} MB (process before the agent: ${mem.baselineMb.toFixed(1)} MB; ${(ORDERS / mem.seconds).toFixed(0)} orders/s end to end on tmpfs)`,
   );
   console.log(
-    `RSS after ${ORDERS} orders      ${small.rssMb.toFixed(1)} MB with --max-semi-space-size=2 (before the agent: ${small.baselineMb.toFixed(1)} MB)`,
+    `RSS after ${ORDERS} orders      ${small.rssMb.toFixed(1)} MB with --max-semi-space-size=1 MALLOC_ARENA_MAX=2 (before the agent: ${small.baselineMb.toFixed(1)} MB)`,
   );
   const overhead = (r: { bare: number; agent: number }) => (r.bare / r.agent - 1) * 100;
   console.log(
