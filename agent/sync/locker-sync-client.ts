@@ -79,7 +79,8 @@ export class LockerSyncClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
-  private lastProgressAt = 0;
+  /** Ack-timer ticks since the last ack while events were in flight. */
+  private idleTicks = 0;
   private pumpScheduled = false;
   private unsubscribeAppend: (() => void) | undefined;
   /** Commands wait here until this connection has learned cloud time. */
@@ -197,7 +198,6 @@ export class LockerSyncClient {
     // cloud times are old. Only what arrives from here on can make cloud time known.
     this.cloudClock.reset();
     this.publishStatus();
-    this.lastProgressAt = this.options.clock.now();
     this.drain.start((payload) => client.publish(this.topic('events'), payload, { qos: 1 }));
     this.armAckTimer();
     clearInterval(this.statusTimer);
@@ -233,20 +233,27 @@ export class LockerSyncClient {
     this.reconnectTimer = setTimeout(() => this.connectOnce(), delay);
   }
 
+  /**
+   * Counts timer ticks rather than reading the clock: the locker's wall clock may be frozen,
+   * wrong or stepped by NTP, and a timeout must still fire.
+   */
   private armAckTimer(): void {
     const timeout = this.options.ackTimeoutMs ?? 15_000;
+    const tick = Math.max(50, Math.floor(timeout / 4));
     clearInterval(this.ackTimer);
-    this.ackTimer = setInterval(
-      () => {
-        const waiting = this.drain.inFlight() > 0;
-        if (waiting && this.options.clock.now() - this.lastProgressAt > timeout) {
-          this.counters.ackTimeouts += 1;
-          this.lastProgressAt = this.options.clock.now();
-          this.drain.rewind();
-        }
-      },
-      Math.max(50, timeout / 4),
-    );
+    this.idleTicks = 0;
+    this.ackTimer = setInterval(() => {
+      if (this.drain.inFlight() === 0) {
+        this.idleTicks = 0;
+        return;
+      }
+      this.idleTicks += 1;
+      if (this.idleTicks * tick >= timeout) {
+        this.counters.ackTimeouts += 1;
+        this.idleTicks = 0;
+        this.drain.rewind();
+      }
+    }, tick);
     this.ackTimer.unref();
   }
 
@@ -276,7 +283,7 @@ export class LockerSyncClient {
     const ack = decodePayload('acks', payload);
     if (ack.lockerId !== this.options.lockerId) return;
     if (ack.at !== undefined) this.cloudClock.observe(ack.at);
-    this.lastProgressAt = this.options.clock.now();
+    this.idleTicks = 0;
     this.drain.onAck(ack);
     this.releaseCommands();
   }
