@@ -32,7 +32,7 @@ import {
 import { SqliteEventIngestStore } from '../cloud/mqtt/test-support/sqlite-event-ingest-store.ts';
 import type { EventIngestStore } from '../cloud/ports.ts';
 import { openStore } from '../cloud/store/store.ts';
-import { provisionTestLocker, seedNetwork } from '../cloud/store/test-stores.ts';
+import { postgresTestStore, provisionTestLocker, seedNetwork } from '../cloud/store/test-stores.ts';
 import { encodePayload, type LockerEvent, topicFor } from '../protocol/index.ts';
 
 const BACKLOG = 100_000;
@@ -197,8 +197,10 @@ async function benchBroker(broker: BrokerUnderTest, dir: string): Promise<string
     (id) => new InMemoryOutbox(id, clock),
     new InMemoryEventIngestStore(),
   );
-  const real = await realStoresDrain(broker, dir);
+  const real = await realStoresDrain(broker, dir, 'sqlite');
   progress(`${broker.name}: real stores ${real.seconds.toFixed(2)} s for ${REAL_BACKLOG}`);
+  const realPg = await realStoresDrain(broker, dir, 'postgres');
+  progress(`${broker.name}: real stores, PostgreSQL ${realPg.seconds.toFixed(2)} s`);
   const sqliteRate = BACKLOG / sqliteSeconds;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
@@ -206,6 +208,7 @@ async function benchBroker(broker: BrokerUnderTest, dir: string): Promise<string
     `| ${broker.name} | raw QoS 1, 500-event messages | ${fmt(rawBatches)} msg/s = ${fmt(rawBatches * 500)} events/s | ceiling of batching |`,
     `| ${broker.name} | sync, SQLite outbox → SQLite store | ${fmt(sqliteRate)} events/s; 100,000 backlog in ${sqliteSeconds.toFixed(2)} s | ${(sqliteRate / rawOne).toFixed(1)}× raw 1-event rate; ${((100 * sqliteRate) / (rawBatches * 500)).toFixed(0)}% of raw batched |`,
     `| ${broker.name} | sync, agent store → cloud store (SQLite), the real ones | ${fmt(REAL_BACKLOG / real.seconds)} events/s; ${fmt(REAL_BACKLOG)} backlog in ${real.seconds.toFixed(2)} s | ${(REAL_BACKLOG / real.seconds / rawOne).toFixed(2)}× raw 1-event rate |`,
+    `| ${broker.name} | sync, agent store → cloud store (PostgreSQL), the real ones | ${fmt(REAL_BACKLOG / realPg.seconds)} events/s; ${fmt(REAL_BACKLOG)} backlog in ${realPg.seconds.toFixed(2)} s | ${(REAL_BACKLOG / realPg.seconds / rawOne).toFixed(2)}× raw 1-event rate |`,
     `| ${broker.name} | sync, in-memory seams (no store cost) | ${fmt(BACKLOG / memorySeconds)} events/s; 100,000 backlog in ${memorySeconds.toFixed(2)} s | |`,
   ];
 }
@@ -214,11 +217,15 @@ async function benchBroker(broker: BrokerUnderTest, dir: string): Promise<string
  * The agent's real store (agent/store) and the cloud's real store (cloud/store, SQLite engine,
  * with its per-event projection).
  */
-async function realStoresDrain(broker: BrokerUnderTest, dir: string): Promise<{ seconds: number }> {
-  const cloud = await openStore({
-    engine: 'sqlite',
-    file: join(dir, `cloud-real-${broker.mode}.db`),
-  });
+async function realStoresDrain(
+  broker: BrokerUnderTest,
+  dir: string,
+  engine: 'sqlite' | 'postgres',
+): Promise<{ seconds: number }> {
+  const pgStore = engine === 'postgres' ? await postgresTestStore() : undefined;
+  const cloud =
+    pgStore?.store ??
+    (await openStore({ engine: 'sqlite', file: join(dir, `cloud-real-${broker.mode}.db`) }));
   const { operator } = await seedNetwork(cloud);
   const lockerId = `bench-real-${randomBytes(3).toString('hex')}`;
   await provisionTestLocker(cloud, operator.id, lockerId, 55.7, 37.6, { M: 2 });
@@ -232,7 +239,8 @@ async function realStoresDrain(broker: BrokerUnderTest, dir: string): Promise<{ 
   });
   const seconds = await drain(broker, () => outbox, cloud, REAL_BACKLOG, lockerId);
   agentStore.close();
-  await cloud.close();
+  if (pgStore !== undefined) await pgStore.dispose();
+  else await cloud.close();
   return { seconds };
 }
 

@@ -7,15 +7,11 @@ import { waitFor } from './test-support/wait-for.ts';
 
 /**
  * End to end on the real stores: the agent's SQLite store, outbox, command inbox and sync target;
- * the cloud store on SQLite; both broker modes. The locker's clock is frozen
+ * the cloud store on SQLite and on PostgreSQL; both broker modes. The locker's clock is frozen
  * hours away from the cloud's.
  */
 const MODES: BrokerMode[] = ['embedded', 'external'];
-// PostgreSQL is left out for now: on this machine the cloud store's own PostgreSQL contract tests
-// fail in its migrations ("relation kysely_migration_lock does not exist"); add it back to the
-// engines below once they pass.
-const ENGINES = TEST_ENGINES.filter((e) => e.engine === 'sqlite');
-const CASES = MODES.flatMap((mode) => ENGINES.map((e) => [mode, e.engine, e.open] as const));
+const CASES = MODES.flatMap((mode) => TEST_ENGINES.map((e) => [mode, e.engine, e.open] as const));
 
 describe.each(CASES)('sync end to end (%s broker, %s cloud store)', (mode, _engine, open) => {
   let cloud: TestStore | undefined;
