@@ -269,12 +269,40 @@ async function createOpsTables(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
-const provider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial }),
+/** Courier deactivation and the cloud's own secrets (the key courier daily codes derive from). */
+const courierCredentials: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('couriers')
+      .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema
+      .createTable('cloud_secrets')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+const provider: MigrationProvider = {
+  getMigrations: async () => ({
+    '0001-initial': initial,
+    '0002-courier-credentials': courierCredentials,
+  }),
+};
+
+/**
+ * `schema` names where PostgreSQL keeps the migration tables. It must be given: without it
+ * Kysely looks for them in every schema, and a neighbour's tables (another test run's, another
+ * tenant database's) would count as ours.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new PostamatError('bad-config', `migration ${failed} failed: ${String(error)}`, {

@@ -1,0 +1,112 @@
+import type { AlarmKind, CellState, ErrorCode } from '../../protocol/index.ts';
+
+/**
+ * What the kiosk needs from the locker, written as the Agent's own method shapes so that the
+ * Agent satisfies it structurally: the kiosk depends on this, never on the Agent class, and a
+ * test can hand it any implementation that behaves like the real one.
+ */
+export type BackendResult<T> =
+  | ({ readonly ok: true } & T)
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+export interface BackendSession {
+  readonly id: string;
+  readonly role: 'courier' | 'technician';
+  readonly holderId: string;
+}
+
+/** The events the screen redraws from: door edges, cell states, alarms, replacement cells. */
+export type BackendEvent =
+  | {
+      readonly type: 'door';
+      readonly cellId: string;
+      readonly door: 'open' | 'closed';
+      readonly opId: number | null;
+    }
+  | { readonly type: 'cell'; readonly cellId: string; readonly state: CellState }
+  | {
+      readonly type: 'alarm';
+      readonly kind: AlarmKind;
+      readonly cellId: string | null;
+      readonly boardId: string | null;
+    }
+  | {
+      readonly type: 'step';
+      readonly stepId: string;
+      readonly orderId: string;
+      readonly state: string;
+    }
+  | { readonly type: 'cell-offered'; readonly parcelId: string; readonly cellId: string };
+
+export interface BackendCell {
+  readonly id: string;
+  readonly size: string;
+  readonly features: readonly string[];
+  readonly state: CellState;
+}
+
+export interface BackendAlarm {
+  readonly id: number;
+  readonly kind: string;
+  readonly cellId: string | null;
+  readonly boardId: string | null;
+  readonly raisedAt: number;
+}
+
+export interface BackendBoardStatus {
+  readonly id: string;
+  readonly online: boolean;
+  readonly counters: object;
+}
+
+type Opened = { cellIds: string[]; opIds: number[] };
+
+export interface KioskBackend {
+  courierLogin(input: { badge?: string; pin: string }): BackendResult<{ session: BackendSession }>;
+  technicianLogin(pin: string): BackendResult<{ session: BackendSession }>;
+  logout(sessionId: string): void;
+  scanParcel(
+    sessionId: string,
+    barcode: string,
+  ): BackendResult<{ orderId: string; parcelId: string; cellId: string; opIds: number[] }>;
+  doesNotFit(sessionId: string, parcelId: string): BackendResult<{ cellId: string }>;
+  courierCollectable(
+    sessionId: string,
+  ): BackendResult<{ orders: { orderId: string; status: string; cells: string[] }[] }>;
+  courierCollect(sessionId: string, orderId: string): BackendResult<Opened>;
+  enterCode(
+    code: string,
+  ): BackendResult<Opened & { action: 'deposit' | 'collect'; orderId: string }>;
+  collectByQr(
+    text: string,
+  ): BackendResult<Opened & { action: 'deposit' | 'collect'; orderId: string }>;
+  startRental(input: { size: string; hours: number; paymentMethod: string }): BackendResult<{
+    orderId: string;
+    code: string;
+    cellId: string;
+    priceKopecks: number;
+    until: number;
+  }>;
+  rentalOpen(
+    code: string,
+    finish?: boolean,
+  ): BackendResult<{ orderId: string; cellId: string; finished: boolean }>;
+  technicianOpen(sessionId: string, cellId: string, reason: string): BackendResult<object>;
+  technicianSetService(
+    sessionId: string,
+    cellId: string,
+    inService: boolean,
+    reason: string,
+  ): BackendResult<object>;
+  technicianStatus(sessionId: string): BackendResult<{
+    alarms: readonly BackendAlarm[];
+    boards: readonly BackendBoardStatus[];
+  }>;
+  inventoryCheck(
+    sessionId: string,
+  ): BackendResult<{ checked: number; problems: { cellId: string; problem: string }[] }>;
+  clearAlarm(sessionId: string, alarmId: number): BackendResult<object>;
+  cells(): readonly BackendCell[];
+  diagnostics(): Record<string, unknown>;
+  subscribe(listener: (event: BackendEvent) => void): () => void;
+}

@@ -1,0 +1,163 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  openKiosk,
+  screenshot,
+  tapCode,
+  usbScan,
+} from './testing/kiosk-browser.ts';
+import { COURIER, type KioskHarness, startKioskHarness } from './testing/kiosk-harness.ts';
+
+describe('kiosk in Chromium: residents and couriers, real agent and simulated doors', () => {
+  let browser: Browser;
+  let h: KioskHarness;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  beforeEach(async () => {
+    h = await startKioskHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a courier loads parcels by scan, then the resident collects by code following the door', async () => {
+    h.seedParcel({ orderId: 'o-1', barcodes: ['PX-0001'], code: '123456' });
+    h.seedParcel({ orderId: 'o-2', barcodes: ['PX-0002'], size: 'M', code: '654321' });
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await screenshot(page, 'home');
+    await page.getByTestId('lang').click();
+    await page
+      .getByTestId('collect')
+      .filter({ hasText: /Collect a parcel/ })
+      .waitFor({ timeout: 5000 });
+    await screenshot(page, 'home-en');
+    await page.getByTestId('lang').click();
+
+    await page.getByTestId('courier').click();
+    await usbScan(page, COURIER.badge);
+    await page.getByText('Бейдж считан').waitFor();
+    await tapCode(page, COURIER.pin, false);
+    await screenshot(page, 'courier-login');
+    await page.locator('[data-key="ok"]').click();
+    await page.getByTestId('load').click();
+
+    await usbScan(page, 'PX-0001');
+    const row1 = page.getByTestId('row-PX-0001');
+    await row1.filter({ hasText: 'Ячейка 1 · Дверца открыта' }).waitFor({ timeout: 10_000 });
+    h.kiosk.scan('PX-0002'); // the serial scanner's path: server → SSE → page
+    const row2 = page.getByTestId('row-PX-0002');
+    await row2.filter({ hasText: 'Ячейка 5 · Дверца открыта' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'courier-loading');
+    h.closeDoor('1');
+    h.closeDoor('5');
+    await row1.filter({ hasText: 'Дверца закрыта' }).waitFor({ timeout: 10_000 });
+    await row2.filter({ hasText: 'Дверца закрыта' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('done-loading').click();
+    await page.getByTestId('logout').click();
+
+    await page.getByTestId('collect').click();
+    await tapCode(page, '123456', false);
+    await screenshot(page, 'code-entry');
+    await page.locator('[data-key="ok"]').click();
+    await page.locator('h1').filter({ hasText: 'Ячейка 1 открыта' }).waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="cell-1"][data-door="open"]').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'door-open');
+    expect(await page.getByTestId('done').count()).toBe(0);
+    h.closeDoor('1');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'done');
+    expect(h.agent.orderStatus('o-1')).not.toBe('ready-for-pickup');
+    expect(h.agent.orderStatus('o-2')).toBe('ready-for-pickup');
+    expect(errors).toEqual([]);
+  });
+
+  it('wrong codes show the error, then the keypad locks', async () => {
+    const { page } = await openKiosk(browser, h.kiosk.url);
+    await page.getByTestId('collect').click();
+    // A person at a keyboard: slow keys are typing, not a scan, and Enter submits.
+    await page.keyboard.type('000001', { delay: 80 });
+    await page.keyboard.press('Enter');
+    await page
+      .getByTestId('error')
+      .filter({ hasText: 'Неверный код' })
+      .waitFor({ timeout: 10_000 });
+    await screenshot(page, 'wrong-code');
+    for (let i = 2; i <= 6 && (await page.getByTestId('locked').count()) === 0; i++) {
+      await tapCode(page, `00000${i}`);
+      // Answered: locked, or the error shown with the digits cleared for the next try.
+      await page.waitForFunction(
+        `document.querySelector('[data-testid="locked"]') !== null ||
+         (document.querySelector('[data-testid="error"]') !== null &&
+          document.querySelector('.digit')?.textContent === '')`,
+      );
+    }
+    await page.getByTestId('locked').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'locked');
+  });
+
+  it('the door did not open: the return goes to another cell, and the screen says so', async () => {
+    h.seedParcel({ orderId: 'r-1', barcodes: ['RET-1'], code: '246810', purpose: 'return' });
+    h.board.applyFault({ fault: 'stuck-lock', channel: 1, on: true });
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await page.getByTestId('send').click();
+    await page.getByTestId('send-return').click();
+    await tapCode(page, '246810');
+    await page.locator('h1').filter({ hasText: 'Ячейка 1 открыта' }).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('replaced')
+      .filter({ hasText: 'ячейки 1 не открылась' })
+      .waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="cell-2"][data-door="open"]').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'door-replaced');
+    h.closeDoor('2');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    expect(h.agent.cells().find((c) => c.id === '1')?.state).toBe('out-of-service');
+    expect(errors).toEqual([]);
+  });
+
+  it('a rental: size with what is free, period, payment, code shown; the code reopens and ends it', async () => {
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await page.getByTestId('rent').click();
+    await page.getByTestId('rent-new').click();
+    await page
+      .getByTestId('size-M')
+      .filter({ hasText: 'Свободно: 4' })
+      .waitFor({ timeout: 10_000 });
+    await screenshot(page, 'rental-size');
+    await page.getByTestId('size-M').click();
+    await page.getByTestId('hours-3').click();
+    await screenshot(page, 'rental-payment');
+    await page.getByTestId('pay-card').click();
+    await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
+    const code = (await page.locator('.rental-note .code').textContent()) ?? '';
+    expect(code).toMatch(/^[0-9]{6}$/);
+    await screenshot(page, 'rental-paid');
+    expect(h.payments.charges).toHaveLength(1);
+    h.closeDoor('5');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    await page.getByTestId('home').click();
+
+    await page.getByTestId('rent').click();
+    await page.getByTestId('rent-open').click();
+    await tapCode(page, code, false);
+    await page.getByTestId('finish-rental').click();
+    await page
+      .getByTestId('door-screen')
+      .or(page.getByTestId('error'))
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('error').count(), await page.locator('main').innerText()).toBe(0);
+    await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
+    h.closeDoor('5');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => h.agent.cells().find((c) => c.id === '5')?.state, { timeout: 10_000 })
+      .toBe('free');
+    expect(errors).toEqual([]);
+  });
+});

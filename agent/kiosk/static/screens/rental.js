@@ -1,0 +1,158 @@
+import { get, post } from '../api.js';
+import { errorText, t } from '../i18n.js';
+import { icon } from '../icons.js';
+import { h } from '../view.js';
+import { openedCells } from './door.js';
+
+/** @typedef {import('./index.js').Screen} Screen */
+
+/** Inner sizes as in protocol/domain.ts CELL_SIZE_DIMENSIONS (width × height × depth, cm). */
+const SIZES = [
+  ['S', '43 × 9 × 60'],
+  ['M', '43 × 19 × 60'],
+  ['L', '43 × 40 × 60'],
+  ['XL', '43 × 60 × 60'],
+];
+const HOURS = [1, 3, 6, 24, 72];
+const METHODS = [
+  ['card', 'card', 'rental.pay.card', 'rental.pay.card.sub'],
+  ['sbp', 'phone', 'rental.pay.sbp', 'rental.pay.sbp.sub'],
+];
+
+/** @param {any} state @param {string} size */
+function freeOf(state, size) {
+  if (!state.cells) return null;
+  return state.cells.filter((/** @type {any} */ c) => c.size === size && c.state === 'free').length;
+}
+
+/** @param {import('../app.js').App} app @param {any} state */
+function sizeStep(app, state) {
+  return h(
+    'div.choices.sizes',
+    null,
+    SIZES.map(([size, dims]) => {
+      const free = freeOf(state, size ?? '');
+      const none = free === 0;
+      return h(
+        `button.choice${none ? '.none' : ''}`,
+        {
+          type: 'button',
+          onClick: () =>
+            app.update(
+              none
+                ? { error: t('rental.noFree', { size: size ?? '' }) }
+                : { size, step: 'hours', error: null },
+            ),
+          'data-testid': `size-${size}`,
+          'aria-disabled': none ? 'true' : null,
+        },
+        h('span.choice-big', null, size),
+        h('span.choice-sub', null, t('rental.dims', { dims: dims ?? '' })),
+        h(
+          'span.choice-sub',
+          null,
+          free === null ? '' : none ? t('rental.none') : t('rental.free', { n: free }),
+        ),
+      );
+    }),
+  );
+}
+
+/** @param {import('../app.js').App} app */
+function hoursStep(app) {
+  return h(
+    'div.choices',
+    null,
+    HOURS.map((hours) =>
+      h(
+        'button.choice',
+        {
+          type: 'button',
+          onClick: () => app.update({ hours, step: 'pay' }),
+          'data-testid': `hours-${hours}`,
+        },
+        h(
+          'span.choice-big',
+          null,
+          hours < 24 ? t('rental.hours', { n: hours }) : t('rental.days', { n: hours / 24 }),
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {import('../app.js').App} app @param {any} state */
+function payStep(app, state) {
+  return h(
+    'div.choices',
+    null,
+    METHODS.map(([method, iconName, title, sub]) =>
+      h(
+        'button.choice.pay',
+        {
+          type: 'button',
+          onClick: () => pay(app, state, method ?? ''),
+          'data-testid': `pay-${method}`,
+          disabled: state.busy,
+        },
+        h('span.choice-big', null, icon(/** @type {import('../icons.js').IconName} */ (iconName))),
+        h('span.choice-title', null, t(title ?? '')),
+        h('span.choice-sub', null, t(sub ?? '')),
+      ),
+    ),
+  );
+}
+
+/** @param {import('../app.js').App} app @param {any} state @param {string} paymentMethod */
+async function pay(app, state, paymentMethod) {
+  app.update({ busy: true, error: null });
+  const since = app.live.seq;
+  const at = app.state;
+  const result = await post('/api/rental', { size: state.size, hours: state.hours, paymentMethod });
+  if (app.state !== at) return;
+  if (result.ok) app.go('door', openedCells(result, since, 'rental'));
+  else
+    app.update({
+      busy: false,
+      error: errorText(result.code),
+      step: result.code === 'no-free-cell' ? 'size' : 'pay',
+    });
+}
+
+const STEP_TITLES = { size: 'rental.size', hours: 'rental.period', pay: 'rental.payment' };
+
+/** Rent a cell: size (with what is free now), period, payment; the cell opens once paid. */
+/** @type {Screen} */
+export const rental = {
+  render: (app, state) => {
+    const step = state.step;
+    const summary = [
+      state.size ? t('rental.summary.size', { size: state.size }) : null,
+      state.hours ? t('rental.summary.hours', { n: state.hours }) : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    return h(
+      'div.rental',
+      null,
+      h('h1', null, t(STEP_TITLES[/** @type {'size'} */ (step)] ?? 'rental.size')),
+      summary ? h('p.lead', null, summary) : null,
+      step === 'pay' ? h('p.lead', null, t('rental.priceNote')) : null,
+      state.error ? h('p.alert', { role: 'alert', 'data-testid': 'error' }, state.error) : null,
+      step === 'size'
+        ? sizeStep(app, state)
+        : step === 'hours'
+          ? hoursStep(app)
+          : payStep(app, state),
+    );
+  },
+  enter: async (app, state) => {
+    const result = await get('/api/cells');
+    if (app.state === state && result.ok) app.update({ cells: result.cells });
+  },
+  back: (app, state) => {
+    if (state.step === 'pay') app.update({ step: 'hours' });
+    else if (state.step === 'hours') app.update({ step: 'size', error: null });
+    else app.go('rent');
+  },
+};
