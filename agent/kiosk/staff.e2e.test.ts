@@ -66,11 +66,12 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
     await page.getByText('Проверено ячеек').waitFor({ timeout: 10_000 });
     await screenshot(page, 'service-boards');
     await page.getByTestId('tab-network').click();
-    await page.getByText('outboxDepth').waitFor({ timeout: 10_000 });
+    await page.getByText('Событий ждут отправки').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'service-network');
     await page.getByTestId('tab-logs').click();
     await page.getByText('technician-open').waitFor({ timeout: 10_000 });
     await screenshot(page, 'service-log');
-    await page.getByTestId('logout').click();
+    await page.getByTestId('back').click();
     await page.getByTestId('collect').waitFor();
     const status = await fetch(new URL('/api/technician/status', h.kiosk.url));
     expect(await status.json()).toMatchObject({ ok: false, code: 'not-authorized' });

@@ -140,7 +140,7 @@ function frame(app, body) {
             ? h(
                 'button.ghost.back',
                 { type: 'button', onClick: () => back(app, app.state), 'data-testid': 'back' },
-                t('common.back'),
+                t(app.screen().backLabel ?? 'common.back'),
               )
             : null,
         ),

@@ -73,7 +73,7 @@ async function act(app, path, body) {
   const result = await post(path, body);
   if (app.state.screen !== 'tech') return;
   app.update({
-    notice: result.ok ? t('tech.done') : errorText(result.code),
+    notice: result.ok ? (result.problems ? null : t('tech.done')) : errorText(result.code),
     noticeBad: !result.ok,
     inventory: result.problems ? result : app.state.inventory,
   });
@@ -210,8 +210,39 @@ function table(values) {
       h(
         'tr',
         null,
-        h('th', null, k),
+        h('th', null, LABELS[k] ? t(LABELS[k]) : k),
         h('td', null, typeof v === 'object' ? JSON.stringify(v) : String(v)),
+      ),
+    ),
+  );
+}
+
+/** Names people read for the counters and figures the agent reports; others show as they come. */
+/** @type {Record<string, string>} */
+const LABELS = {
+  framesSent: 'counter.framesSent',
+  framesReceived: 'counter.framesReceived',
+  crcErrors: 'counter.crcErrors',
+  timeouts: 'counter.timeouts',
+  retries: 'counter.retries',
+  exceptions: 'counter.exceptions',
+  outboxDepth: 'counter.outboxDepth',
+  lastSeq: 'counter.lastSeq',
+  alarms: 'counter.alarms',
+  badInput: 'counter.badInput',
+};
+
+/** Counters as big figures: a technician reads them from a step away. @param {Record<string, number>} counters */
+function stats(counters) {
+  return h(
+    'div.stats',
+    null,
+    Object.entries(counters).map(([k, v]) =>
+      h(
+        `div.stat${v > 0 && k !== 'framesSent' && k !== 'framesReceived' ? '.nonzero' : ''}`,
+        null,
+        h('span.stat-value', null, String(v)),
+        h('span.stat-label', null, LABELS[k] ? t(LABELS[k]) : k),
       ),
     ),
   );
@@ -228,7 +259,7 @@ function boardsTab(app, state) {
         'section.board',
         null,
         h('h2', null, `${b.id} · ${b.online ? t('tech.online') : t('tech.offline')}`),
-        table(b.counters),
+        stats(b.counters),
       ),
     ),
     h(
@@ -262,7 +293,9 @@ function networkTab(app, state) {
     'div',
     null,
     h('p.lead', null, app.live.connected ? t('tech.live.up') : t('tech.live.down')),
-    table(state.status.diagnostics),
+    table(
+      Object.fromEntries(Object.entries(state.status.diagnostics).filter(([k]) => k !== 'boards')),
+    ),
   );
 }
 
@@ -315,11 +348,6 @@ export const tech = {
             t(key ?? ''),
           ),
         ),
-        h(
-          'button.ghost',
-          { type: 'button', onClick: () => app.home('logout'), 'data-testid': 'logout' },
-          t('common.logout'),
-        ),
       ),
       state.notice
         ? h(
@@ -339,4 +367,5 @@ export const tech = {
     if (['door', 'cell', 'alarm'].includes(event.type)) refresh(app);
   },
   back: (app) => app.home('logout'),
+  backLabel: 'common.logout',
 };
