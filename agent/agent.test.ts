@@ -177,6 +177,41 @@ describe('return, round trip, resident to resident, rental', () => {
     expect(f.agent.orderStatus('RR1')).toBe('completed');
   });
 
+  it('resident to resident via another locker: a courier leg at each end', async () => {
+    f.agent.sync.applySync(
+      parcelSync(2, 'RA', ['GIFT-A'], {
+        orderKind: 'resident-to-resident',
+        leg: 'first',
+        code: '777777',
+        purpose: 'deposit',
+      }),
+    );
+    f.agent.enterCode('777777');
+    await f.flush();
+    f.openClose(1);
+    expect(f.agent.orderStatus('RA')).toBe('deposited');
+    const s = courier();
+    expect(f.agent.courierCollect(s, 'RA')).toMatchObject({ ok: true, cellIds: ['C1'] });
+    await f.flush();
+    f.openClose(1);
+    expect(f.agent.orderStatus('RA')).toBe('completed');
+    // The same item arriving at this locker as the last leg.
+    f.agent.sync.applySync(
+      parcelSync(3, 'RB', ['GIFT-B'], {
+        orderKind: 'resident-to-resident',
+        leg: 'last',
+        code: '888888',
+      }),
+    );
+    expect(f.agent.scanParcel(s, 'GIFT-B')).toMatchObject({ ok: true });
+    await f.flush();
+    f.openClose(1);
+    expect(f.agent.enterCode('888888')).toMatchObject({ ok: true, action: 'collect' });
+    await f.flush();
+    f.openClose(1);
+    expect(f.agent.orderStatus('RB')).toBe('completed');
+  });
+
   it('rental: pay, deposit, reopen within the period, overdue is marked, finish frees the cell', async () => {
     const r = f.agent.startRental({ size: 'S', hours: 3, paymentMethod: 'card' });
     expect(r).toMatchObject({ ok: true, cellId: 'C1', priceKopecks: 5000 + 2 * 2000 });
@@ -197,6 +232,52 @@ describe('return, round trip, resident to resident, rental', () => {
     expect(cellState('C1')).toBe('free');
     expect(f.agent.startRental({ size: 'S', hours: 1, paymentMethod: 'decline' })).toMatchObject({
       ok: false,
+    });
+  });
+});
+
+describe('sync target and QR', () => {
+  it('refuses a delta on the wrong base and a sync for another locker, changing nothing', () => {
+    const seq = f.store.outbox.lastSeq();
+    expect(() => f.agent.sync.applySync(parcelSync(5, 'O1', ['BC-1']))).toThrow(
+      /delta on version 4/,
+    );
+    expect(() =>
+      f.agent.sync.applySync({ ...parcelSync(2, 'O1', ['BC-1']), lockerId: 'L-other' }),
+    ).toThrow();
+    expect(f.store.outbox.lastSeq()).toBe(seq);
+    expect(f.agent.sync.syncVersion()).toBe(1);
+  });
+
+  it('a removed parcel cancels its order before deposit; its barcode is then refused', () => {
+    f.agent.sync.applySync(parcelSync(2, 'O1', ['BC-1'], { code: '123456' }));
+    f.agent.sync.applySync({
+      lockerId: 'L-test-1',
+      kind: 'delta',
+      version: 3,
+      baseVersion: 2,
+      issuedAt: T0,
+      removed: { parcels: ['O1'] },
+    });
+    expect(f.agent.orderStatus('O1')).toBe('cancelled');
+    expect(f.agent.scanParcel(courier(), 'BC-1')).toMatchObject({
+      ok: false,
+      code: 'parcel-cancelled',
+    });
+  });
+
+  it('collects with a QR code carrying the pickup code', async () => {
+    f.agent.sync.applySync(parcelSync(2, 'O1', ['BC-1'], { code: '123456' }));
+    f.agent.scanParcel(courier(), 'BC-1');
+    await f.flush();
+    f.openClose(1);
+    expect(f.agent.collectByQr('postamat:code:nope')).toMatchObject({
+      ok: false,
+      code: 'bad-input',
+    });
+    expect(f.agent.collectByQr('postamat:code:123456')).toMatchObject({
+      ok: true,
+      cellIds: ['C1'],
     });
   });
 });

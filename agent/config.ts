@@ -19,6 +19,36 @@ const boardsSchema = z.union([
     channels: z.number().int().min(1).max(512).default(16),
     springDelayMs: z.number().int().nonnegative().default(300),
   }),
+  /** Real lock boards: Modbus RTU lines on a serial device or an RTU-over-TCP gateway. */
+  z.strictObject({
+    buses: z
+      .array(
+        z
+          .strictObject({
+            id: z.string().regex(/^[A-Za-z0-9_-]+$/),
+            device: z.string().min(1).optional(),
+            tcp: z
+              .strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) })
+              .optional(),
+            baudRate: z.number().int().positive().default(9600),
+            parity: z.enum(['none', 'even', 'odd']).default('none'),
+            boards: z
+              .array(
+                z.strictObject({
+                  address: z.number().int().min(1).max(247),
+                  family: z.string().default('generic-relay'),
+                  channels: z.number().int().min(1).max(256).optional(),
+                }),
+              )
+              .min(1),
+          })
+          .refine(
+            (l) => (l.device === undefined) !== (l.tcp === undefined),
+            'give exactly one of device or tcp',
+          ),
+      )
+      .min(1),
+  }),
   /** Test only: boards served over TCP by agent/testing/board-bridge.ts. */
   z.strictObject({
     remoteTest: z
@@ -50,6 +80,14 @@ export const agentConfigSchema = z.strictObject({
       lockMs: z.number().int().positive().default(300_000),
     })
     .default({ maxWrong: 5, windowMs: 600_000, lockMs: 300_000 }),
+  /** The MQTT link to the cloud; absent: the locker runs offline until configured. */
+  sync: z
+    .strictObject({
+      url: z.string().min(1),
+      secret: z.string().min(1),
+      topicPrefix: z.string().optional(),
+    })
+    .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */
   control: z.enum(['none', 'stdio']).default('none'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

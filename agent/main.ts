@@ -6,19 +6,29 @@ import { SimBoard, SimulatedLockBoard } from '../simulator/index.ts';
 import { Agent } from './agent.ts';
 import { type AgentConfig, loadAgentConfig } from './config.ts';
 import { serveStdioControl } from './control/stdio-control.ts';
+import { boardProfile } from './drivers/bus/board-profile.ts';
+import { LockBuses } from './drivers/bus/lock-buses.ts';
+import { protocolRtuCodec } from './drivers/bus/protocol-rtu-codec.ts';
+import { DEFAULT_SERIAL } from './drivers/bus/rtu-timing.ts';
+import { serialPortBinding } from './drivers/bus/serial-port-binding.ts';
+import { tcpBinding } from './drivers/bus/tcp-binding.ts';
 import type { LockBoard } from './drivers/lock-board.ts';
 import { TestPaymentProvider } from './services/payment-provider.ts';
 import { Store } from './store/store.ts';
+import { LockerSyncClient } from './sync/locker-sync-client.ts';
 import { RemoteLockBoard } from './testing/remote-lock-board.ts';
 
 /**
  * The locker agent: `tsx agent/main.ts --config agent.json` (or POSTAMAT_AGENT_CONFIG).
  * Logs go to stderr (pino); with `control: "stdio"`, stdout carries the JSON-lines control.
  */
-async function makeBoards(config: AgentConfig): Promise<LockBoard[]> {
+async function makeBoards(
+  config: AgentConfig,
+  log: Logger,
+): Promise<{ boards: LockBoard[]; close: () => Promise<void> }> {
   const b = config.boards;
   if ('simulated' in b) {
-    return Array.from({ length: b.count }, (_, i) => {
+    const boards = Array.from({ length: b.count }, (_, i) => {
       const board = new SimBoard({
         address: i + 1,
         channels: b.channels,
@@ -26,8 +36,31 @@ async function makeBoards(config: AgentConfig): Promise<LockBoard[]> {
       });
       return new SimulatedLockBoard({ board, busId: 'sim' });
     });
+    return { boards, close: async () => void (await Promise.all(boards.map((x) => x.close()))) };
   }
-  return Promise.all(b.remoteTest.map((r) => RemoteLockBoard.connect(r.host, r.port)));
+  if ('buses' in b) {
+    const buses = await LockBuses.open(
+      b.buses.map((line) => {
+        const serial = { ...DEFAULT_SERIAL, baudRate: line.baudRate, parity: line.parity };
+        const binding = line.device
+          ? serialPortBinding(line.device, serial)
+          : tcpBinding(line.tcp!.host, line.tcp!.port);
+        const boards = line.boards.map((board) => ({
+          address: board.address,
+          profile: boardProfile(board.family, {
+            ...(board.channels ? { channels: board.channels } : {}),
+            serial,
+          }),
+        }));
+        return { id: line.id, binding, codec: protocolRtuCodec, serial, boards, log };
+      }),
+    );
+    return { boards: [...buses.boards()], close: () => buses.close() };
+  }
+  const boards = await Promise.all(
+    b.remoteTest.map((r) => RemoteLockBoard.connect(r.host, r.port)),
+  );
+  return { boards, close: async () => void (await Promise.all(boards.map((x) => x.close()))) };
 }
 
 function seedCells(store: Store, config: AgentConfig): void {
@@ -52,7 +85,7 @@ export async function startAgent(config: AgentConfig, log: Logger) {
   mkdirSync(config.dataDir, { recursive: true });
   const store = Store.open(join(config.dataDir, 'agent.db'), config.lockerId, systemClock);
   seedCells(store, config);
-  const boards = await makeBoards(config);
+  const { boards, close: closeBoards } = await makeBoards(config, log);
   const agent = new Agent({
     lockerId: config.lockerId,
     hashKey: config.hashKey,
@@ -66,11 +99,34 @@ export async function startAgent(config: AgentConfig, log: Logger) {
     tickMs: config.timings.tickMs,
   });
   agent.start();
+  const sync = config.sync
+    ? new LockerSyncClient({
+        url: config.sync.url,
+        lockerId: config.lockerId,
+        secret: config.sync.secret,
+        ...(config.sync.topicPrefix ? { topicPrefix: config.sync.topicPrefix } : {}),
+        outbox: agent.outbox,
+        inbox: agent.commands,
+        syncTarget: agent.sync,
+        clock: systemClock,
+        random: Math.random,
+        logger: log,
+        describe: () => ({
+          boards: boards.map((b) => ({
+            bus: b.id.split(':')[0] ?? b.id,
+            address: Number(b.id.split(':')[1] ?? 1),
+            online: b.isOnline(),
+          })),
+        }),
+      })
+    : undefined;
+  sync?.start();
   const readyMs = Math.round(performance.now() - started);
   log.info({ event: 'ready', lockerId: config.lockerId, readyMs, lastSeq: store.outbox.lastSeq() });
   const stop = async () => {
+    await sync?.stop();
     agent.stop();
-    await Promise.all(boards.map((b) => b.close()));
+    await closeBoards();
     store.close();
   };
   return { agent, store, stop, readyMs };

@@ -74,4 +74,28 @@ describe('createCloud', () => {
       await cloud.stop();
     }
   });
+
+  it('reports unhealthy when the broker check fails, and the ingest port counts events', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postamat-app-'));
+    dirs.push(dir);
+    const config = parseCloudConfig(undefined, { POSTAMAT_DATA_DIR: dir });
+    const cloud = await createCloud(config, {
+      logger: pino({ level: 'silent' }),
+      brokerHealthy: () => {
+        throw new Error('broker down');
+      },
+    });
+    try {
+      const health = await cloud.api.inject({ url: '/health' });
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toEqual({ status: 'failing', store: 'ok', broker: 'failing' });
+      const event = { lockerId: 'L1', seq: 1, at: 1_000, type: 'door.opened', body: {} };
+      await cloud.ingest.ingest('L1', [event], 3_000);
+      const metrics = (await cloud.api.inject({ url: '/metrics' })).body;
+      expect(metrics).toMatch(/postamat_events_ingested_total 1/);
+      expect(metrics).toMatch(/postamat_ingest_lag_seconds 2/);
+    } finally {
+      await cloud.stop();
+    }
+  });
 });

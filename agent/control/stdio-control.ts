@@ -30,6 +30,7 @@ const METHODS = {
     a.sync.applySync(syncMessageSchema.parse(args[0]));
     return { version: a.sync.syncVersion() };
   },
+  syncVersion: (a: Agent) => a.sync.syncVersion(),
   handleCommand: (a: Agent, args: unknown[]) =>
     a.commands.handle(commandSchema.parse(args[0]), Date.now()),
   outbox: (a: Agent, args: unknown[]) =>

@@ -151,11 +151,7 @@ export class DoorController {
   }
 
   private reservedFor(cellId: string): boolean {
-    return (
-      this.store.db
-        .prepare("SELECT 1 FROM parcels WHERE cell_id = ? AND state = 'expected'")
-        .get(cellId) !== undefined
-    );
+    return this.store.orders.expectedParcelInCell(cellId);
   }
 
   raiseAlarm(

@@ -27,6 +27,9 @@ export function openDatabase(
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 4 MiB of page cache (better-sqlite3 defaults to 16): a locker's working set is small and
+  // the board's memory is not.
+  db.pragma('cache_size = -4000');
   try {
     const { applied, backupFile } = migrate(db, file, existed, migrations);
     return { db, applied, backupFile };

@@ -146,7 +146,7 @@ CREATE TABLE wrong_codes (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT
 CREATE INDEX wrong_codes_at ON wrong_codes(at);
 
 INSERT INTO meta (key, value) VALUES
-  ('last_seq', '0'), ('delivered_seq', '0'), ('sync_version', '0'), ('keypad_locked_until', '0');
+  ('delivered_seq', '0'), ('sync_version', '0'), ('keypad_locked_until', '0');
 `;
 
 export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

@@ -99,6 +99,9 @@ export class OrdersRepo {
       parcelInCell: db.prepare<[string], RawParcel>(
         `SELECT ${PARCEL_COLS} FROM parcels WHERE cell_id = ? AND state = 'in-cell'`,
       ),
+      expectedInCell: db.prepare<[string], { one: number }>(
+        "SELECT 1 AS one FROM parcels WHERE cell_id = ? AND state = 'expected' LIMIT 1",
+      ),
       upsertParcel: db.prepare(
         `INSERT INTO parcels (id, order_id, barcode_hash, size, refrigerated, state)
          VALUES (@id, @orderId, @barcodeHash, @size, @refrigerated, 'expected')
@@ -179,6 +182,10 @@ export class OrdersRepo {
   parcelInCell(cellId: string): ParcelRow | undefined {
     const r = this.s.parcelInCell.get(cellId);
     return r ? toParcel(r) : undefined;
+  }
+  /** A cell reserved for a parcel not yet deposited. */
+  expectedParcelInCell(cellId: string): boolean {
+    return this.s.expectedInCell.get(cellId) !== undefined;
   }
   upsertParcel(p: Omit<ParcelRow, 'cellId' | 'state'>): void {
     this.s.upsertParcel.run({ ...p, refrigerated: p.refrigerated ? 1 : 0 });

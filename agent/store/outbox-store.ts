@@ -5,12 +5,15 @@ import type { Db } from './database.ts';
 /**
  * The outbox and the one way to write state: `transaction` runs a change and the events that
  * report it in one SQLite transaction, so an event exists if and only if its change does.
- * INVARIANT: seq is gap-free — `last_seq` in meta moves with every insert in the same commit.
+ * INVARIANT: seq is gap-free — the next seq is MAX(seq)+1, counted in memory from the file at
+ * open and rolled back with a failed transaction. So the newest event is never deleted, even once
+ * delivered (pruning, when added, must keep it).
  */
 export class OutboxStore implements Outbox {
   private readonly listeners = new Set<() => void>();
   private depthOfTx = 0;
   private appendedInTx = 0;
+  private seq: number;
   private readonly stmts;
 
   constructor(
@@ -18,8 +21,7 @@ export class OutboxStore implements Outbox {
     readonly lockerId: string,
   ) {
     this.stmts = {
-      lastSeq: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'last_seq'"),
-      setLastSeq: db.prepare<[string]>("UPDATE meta SET value = ? WHERE key = 'last_seq'"),
+      maxSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM outbox'),
       insert: db.prepare<[number, number, string, string]>(
         'INSERT INTO outbox (seq, at, type, body) VALUES (?, ?, ?, ?)',
       ),
@@ -34,15 +36,18 @@ export class OutboxStore implements Outbox {
         "UPDATE meta SET value = ? WHERE key = 'delivered_seq' AND CAST(value AS INTEGER) < ?",
       ),
     };
+    this.seq = this.stmts.maxSeq.get()?.seq ?? 0;
   }
 
   /** Runs `fn` atomically; listeners hear about appended events after the outermost commit. */
   transaction<T>(fn: () => T): T {
     this.depthOfTx += 1;
+    const seqBefore = this.seq;
     let result: T;
     try {
       result = this.db.transaction(fn)();
     } catch (error) {
+      this.seq = seqBefore;
       this.depthOfTx -= 1;
       if (this.depthOfTx === 0) this.appendedInTx = 0;
       throw error;
@@ -58,15 +63,15 @@ export class OutboxStore implements Outbox {
   /** Appends one event; must run inside `transaction`. Returns its seq. */
   append(type: string, body: Record<string, unknown>, at: number): number {
     if (this.depthOfTx === 0) throw new Error('outbox append outside a transaction');
-    const seq = this.lastSeq() + 1;
+    const seq = this.seq + 1;
     this.stmts.insert.run(seq, at, type, JSON.stringify(body));
-    this.stmts.setLastSeq.run(String(seq));
+    this.seq = seq;
     this.appendedInTx += 1;
     return seq;
   }
 
   lastSeq(): number {
-    return Number(this.stmts.lastSeq.get()?.value ?? 0);
+    return this.seq;
   }
 
   pending(afterSeq: number, limit: number): LockerEvent[] {

@@ -39,6 +39,8 @@ export interface LockerSyncClientOptions {
   readonly drain?: DrainOptions;
   /** No ack progress for this long while events are in flight: resend from the last ack. */
   readonly ackTimeoutMs?: number;
+  /** How often a connected locker refreshes its retained status (outbox depth, boards). */
+  readonly statusIntervalMs?: number;
   /** Software version and board states for the retained status. */
   readonly describe?: () => Pick<Status, 'version' | 'boards'>;
   readonly logger: Logger;
@@ -76,6 +78,7 @@ export class LockerSyncClient {
   private stopped = true;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
   private lastProgressAt = 0;
   private pumpScheduled = false;
   private unsubscribeAppend: (() => void) | undefined;
@@ -108,20 +111,22 @@ export class LockerSyncClient {
     this.unsubscribeAppend?.();
     clearTimeout(this.reconnectTimer);
     clearInterval(this.ackTimer);
+    clearInterval(this.statusTimer);
     this.drain.stop();
     const client = this.client;
     this.client = undefined;
     if (client === undefined) return;
     if (client.connected) {
       // A clean goodbye: the will is not sent on a normal disconnect, so say offline ourselves.
-      await client
-        .publishAsync(this.topic('status'), encodePayload('status', this.status(false)), {
-          qos: 1,
-          retain: true,
-        })
-        .catch(() => {});
+      const goodbye = client.publishAsync(
+        this.topic('status'),
+        encodePayload('status', this.status(false)),
+        { qos: 1, retain: true },
+      );
+      await bounded(goodbye, 2_000);
     }
-    await client.endAsync(true);
+    // A client still connecting may never call back from end(); stopping must not hang on it.
+    await bounded(client.endAsync(true), 2_000);
   }
 
   connected(): boolean {
@@ -195,12 +200,19 @@ export class LockerSyncClient {
     this.lastProgressAt = this.options.clock.now();
     this.drain.start((payload) => client.publish(this.topic('events'), payload, { qos: 1 }));
     this.armAckTimer();
+    clearInterval(this.statusTimer);
+    this.statusTimer = setInterval(
+      () => this.publishStatus(),
+      this.options.statusIntervalMs ?? 300_000,
+    );
+    this.statusTimer.unref();
   }
 
   private onClose(client: MqttClient): void {
     if (this.client !== client) return;
     this.drain.stop();
     clearInterval(this.ackTimer);
+    clearInterval(this.statusTimer);
     this.heldCommands = [];
     this.client = undefined;
     client.removeAllListeners('close');
@@ -323,4 +335,20 @@ export class LockerSyncClient {
   private topic(kind: TopicKind): string {
     return topicFor(this.options.lockerId, kind, this.prefix);
   }
+}
+
+/** Waits for a promise at most `ms`; its failure or lateness only means we stop waiting. */
+async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([
+    promise.then(
+      () => {},
+      () => {},
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
 }

@@ -13,7 +13,7 @@ export interface DrainOptions {
   readonly maxInFlightEvents: number;
 }
 
-export const DEFAULT_DRAIN: DrainOptions = { batchSize: 500, maxInFlightEvents: 5_000 };
+export const DEFAULT_DRAIN: DrainOptions = { batchSize: 500, maxInFlightEvents: 10_000 };
 
 export interface DrainCounters {
   batchesSent: number;

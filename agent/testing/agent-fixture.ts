@@ -88,6 +88,7 @@ export function parcelSync(
     tenantId?: string;
     refrigerated?: boolean;
     orderKind?: NonNullable<SyncMessage['parcels']>[number]['orderKind'];
+    leg?: 'whole' | 'first' | 'last';
     extraCode?: { code: string; purpose: 'pickup' | 'return' | 'deposit' };
   } = {},
 ): SyncMessage {
@@ -110,6 +111,7 @@ export function parcelSync(
       validFrom: 0,
       validUntil: T0 + 30 * DAY,
       ...(opts.orderKind ? { orderKind: opts.orderKind } : {}),
+      ...(opts.leg ? { leg: opts.leg } : {}),
     })),
     codes: codes.map((c) => ({
       orderId,

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_ENGINES } from '../store/test-stores.ts';
 import { bearer, seedApi, type TestApi, testApi } from './test-api.ts';
 
 const order = { kind: 'delivery', lockerId: 'L1', size: 'M', barcode: 'BC-1' };
 
-describe('cloud HTTP API', () => {
+describe.each(TEST_ENGINES)('cloud HTTP API ($engine)', ({ open }) => {
   let api: TestApi;
   let keys: Awaited<ReturnType<typeof seedApi>>;
   beforeEach(async () => {
-    api = await testApi();
+    api = await testApi(open);
     keys = await seedApi(api);
   });
   afterEach(async () => {
@@ -95,6 +96,31 @@ describe('cloud HTTP API', () => {
     expect(res.json().details.alternatives.map((l: { lockerId: string }) => l.lockerId)).toEqual([
       'L2',
     ]);
+  });
+
+  it('never oversells when many orders arrive at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        post('/v1/orders', keys.tenantA, { ...order, barcode: `C${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(28);
+  });
+
+  it('creates once when the same Idempotency-Key is retried concurrently', async () => {
+    const headers = { 'idempotency-key': 'burst' };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => post('/v1/orders', keys.tenantA, order, headers)),
+    );
+    const created = new Set(
+      results.filter((r) => r.statusCode === 201).map((r) => r.json().order.id),
+    );
+    expect(created.size).toBe(1);
+    expect(results.every((r) => r.statusCode === 201 || r.statusCode === 409)).toBe(true);
+    const list = await api.app.inject({ url: '/v1/orders', headers: bearer(keys.tenantA) });
+    expect(list.json().orders).toHaveLength(1);
   });
 
   it('replays a retried POST with the same Idempotency-Key and creates nothing twice', async () => {

@@ -13,6 +13,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installJsonParser } from './json-parser.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { courierRoutes } from './routes/couriers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lockerRoutes } from './routes/lockers.ts';
 import { operatorRoutes } from './routes/operator.ts';
@@ -58,6 +59,7 @@ export async function buildApi(
   for (const routes of [
     healthRoutes,
     accountRoutes,
+    courierRoutes,
     lockerRoutes,
     orderRoutes,
     webhookRoutes,

@@ -1,34 +1,69 @@
 import { z } from 'zod';
-import { ALARM_KINDS, commandResultSchema, type LockerEvent } from '../../protocol/index.ts';
+import { commandResultSchema, type LockerEvent } from '../../protocol/index.ts';
 
 /**
- * The locker event types the cloud's projection understands, and the body fields it reads.
- * The agent emits these names; any other type is stored and otherwise ignored, so a newer agent
- * never breaks ingest.
+ * The locker event types the cloud's projection understands, and the body fields it reads —
+ * named as the agent emits them. Any other type is stored and otherwise ignored, and so is a body
+ * that lacks what is read here: a newer agent never breaks ingest.
  */
 export const LOCKER_EVENT_TYPES = {
+  /** { orderId, stepId?, kind?, role? }: door confirmed opened and closed for a step. */
   stepDone: 'step.done',
+  /** { orderId }: storage is over; the person's collect passes to the tenant's courier. */
+  orderExpired: 'order.expired',
+  /** Older name of order.expired, still accepted. */
   parcelExpired: 'parcel.expired',
   doorOpened: 'door.opened',
+  /** { alarmId?, kind, cellId? } */
   alarmRaised: 'alarm.raised',
+  /** { alarmId } or { kind, cellId? } */
   alarmCleared: 'alarm.cleared',
+  /** commandResultSchema */
   commandResult: 'command.result',
-  cellServiceChanged: 'cell.service-changed',
+  /** { cellId } */
+  cellOutOfService: 'cell.out-of-service',
+  cellInService: 'cell.in-service',
 } as const;
 
-const stepDoneBody = z.object({ orderId: z.string().min(1), stepId: z.string().min(1) });
-const parcelExpiredBody = z.object({ orderId: z.string().min(1) });
-const alarmBody = z.object({
-  kind: z.enum(ALARM_KINDS),
-  cellId: z.string().min(1).optional(),
+const stepDoneBody = z.object({
+  orderId: z.string().min(1),
+  stepId: z.string().min(1).optional(),
+  kind: z.enum(['deposit', 'collect']).optional(),
 });
-const cellServiceBody = z.object({ cellId: z.string().min(1), inService: z.boolean() });
+const expiredBody = z.object({ orderId: z.string().min(1) });
+const alarmId = z.union([z.string().min(1).max(100), z.number().int()]).transform(String);
+const alarmRaisedBody = z.object({
+  alarmId: alarmId.optional(),
+  kind: z.string().min(1).max(100),
+  cellId: z.string().min(1).nullish(),
+});
+const alarmClearedBody = z.object({
+  alarmId: alarmId.optional(),
+  kind: z.string().min(1).max(100).optional(),
+  cellId: z.string().min(1).nullish(),
+});
+const cellBody = z.object({ cellId: z.string().min(1) });
 
 export type EventEffect =
-  | { readonly type: 'step-done'; readonly orderId: string; readonly stepId: string }
-  | { readonly type: 'parcel-expired'; readonly orderId: string }
-  | { readonly type: 'alarm-raised'; readonly kind: string; readonly cellId: string | null }
-  | { readonly type: 'alarm-cleared'; readonly kind: string; readonly cellId: string | null }
+  | {
+      readonly type: 'step-done';
+      readonly orderId: string;
+      readonly stepId: string | null;
+      readonly kind: string | null;
+    }
+  | { readonly type: 'order-expired'; readonly orderId: string }
+  | {
+      readonly type: 'alarm-raised';
+      readonly alarmId: string | null;
+      readonly kind: string;
+      readonly cellId: string | null;
+    }
+  | {
+      readonly type: 'alarm-cleared';
+      readonly alarmId: string | null;
+      readonly kind: string | null;
+      readonly cellId: string | null;
+    }
   | {
       readonly type: 'command-result';
       readonly commandId: string;
@@ -38,37 +73,69 @@ export type EventEffect =
   | { readonly type: 'cell-service'; readonly cellId: string; readonly inService: boolean }
   | { readonly type: 'none' };
 
+const none: EventEffect = { type: 'none' };
+
 /** What an event means for the cloud's state; a body that does not parse means nothing. */
 export function interpretEvent(event: Pick<LockerEvent, 'type' | 'body'>): EventEffect {
+  const T = LOCKER_EVENT_TYPES;
   switch (event.type) {
-    case LOCKER_EVENT_TYPES.stepDone: {
-      const body = stepDoneBody.safeParse(event.body);
-      return body.success ? { type: 'step-done', ...body.data } : { type: 'none' };
+    case T.stepDone: {
+      const b = stepDoneBody.safeParse(event.body);
+      if (!b.success) return none;
+      return {
+        type: 'step-done',
+        orderId: b.data.orderId,
+        stepId: b.data.stepId ?? null,
+        kind: b.data.kind ?? null,
+      };
     }
-    case LOCKER_EVENT_TYPES.parcelExpired: {
-      const body = parcelExpiredBody.safeParse(event.body);
-      return body.success ? { type: 'parcel-expired', orderId: body.data.orderId } : none;
+    case T.orderExpired:
+    case T.parcelExpired: {
+      const b = expiredBody.safeParse(event.body);
+      return b.success ? { type: 'order-expired', orderId: b.data.orderId } : none;
     }
-    case LOCKER_EVENT_TYPES.alarmRaised:
-    case LOCKER_EVENT_TYPES.alarmCleared: {
-      const body = alarmBody.safeParse(event.body);
-      if (!body.success) return none;
-      const type = event.type === LOCKER_EVENT_TYPES.alarmRaised ? 'alarm-raised' : 'alarm-cleared';
-      return { type, kind: body.data.kind, cellId: body.data.cellId ?? null };
+    case T.alarmRaised: {
+      const b = alarmRaisedBody.safeParse(event.body);
+      if (!b.success) return none;
+      return {
+        type: 'alarm-raised',
+        alarmId: b.data.alarmId ?? null,
+        kind: b.data.kind,
+        cellId: b.data.cellId ?? null,
+      };
     }
-    case LOCKER_EVENT_TYPES.commandResult: {
-      const body = commandResultSchema.safeParse(event.body);
-      if (!body.success) return none;
-      const { commandId, outcome, code } = body.data;
-      return { type: 'command-result', commandId, outcome, code: code ?? null };
+    case T.alarmCleared: {
+      const b = alarmClearedBody.safeParse(event.body);
+      if (!b.success || (b.data.alarmId === undefined && b.data.kind === undefined)) return none;
+      const { alarmId: id, kind, cellId } = b.data;
+      return {
+        type: 'alarm-cleared',
+        alarmId: id ?? null,
+        kind: kind ?? null,
+        cellId: cellId ?? null,
+      };
     }
-    case LOCKER_EVENT_TYPES.cellServiceChanged: {
-      const body = cellServiceBody.safeParse(event.body);
-      return body.success ? { type: 'cell-service', ...body.data } : none;
+    case T.commandResult: {
+      const b = commandResultSchema.safeParse(event.body);
+      if (!b.success) return none;
+      return {
+        type: 'command-result',
+        commandId: b.data.commandId,
+        outcome: b.data.outcome,
+        code: b.data.code ?? null,
+      };
+    }
+    case T.cellOutOfService:
+    case T.cellInService: {
+      const b = cellBody.safeParse(event.body);
+      if (!b.success) return none;
+      return {
+        type: 'cell-service',
+        cellId: b.data.cellId,
+        inService: event.type === T.cellInService,
+      };
     }
     default:
       return none;
   }
 }
-
-const none: EventEffect = { type: 'none' };

@@ -152,7 +152,19 @@ export class CloudLink {
       topic,
       payload,
     );
-    if (ack !== undefined) await this.sendAck(ack);
+    // The ack goes out without waiting for its PUBACK: the next batch of this locker need not
+    // wait a round trip, and MQTT keeps the acks in order on the one connection.
+    if (ack !== undefined) this.sendAckInBackground(ack);
+  }
+
+  private sendAckInBackground(ack: Ack): void {
+    this.sendAck(ack).catch((error: unknown) =>
+      this.options.logger.warn({
+        event: 'mqtt.ack.failed',
+        lockerId: ack.lockerId,
+        error: String(error),
+      }),
+    );
   }
 
   private async onStatus(lockerId: string, payload: Buffer, retained: boolean): Promise<void> {

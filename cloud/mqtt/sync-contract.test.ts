@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command } from '../../protocol/index.ts';
+import { type Command, encodePayload, topicFor } from '../../protocol/index.ts';
+import { rawClient } from './test-support/raw-client.ts';
 import { type BrokerMode, SyncWorld } from './test-support/sync-world.ts';
 import { waitFor } from './test-support/wait-for.ts';
 
@@ -154,13 +155,51 @@ describe.each<BrokerMode>(['embedded', 'external'])('sync over MQTT (%s broker)'
     ]);
   });
 
-  it('tracks presence: online with outbox depth, offline by the last will', async () => {
-    const locker = world.addLocker();
+  it('tracks presence: online with version, outbox depth and boards, offline on goodbye', async () => {
+    const locker = world.addLocker({
+      statusIntervalMs: 100,
+      describe: () => ({
+        version: '1.2.3',
+        boards: [{ bus: 'rs485-0', address: 1, online: true }],
+      }),
+    });
     locker.client.start();
     await waitFor(() => world.link!.presence.get(locker.lockerId)?.online === true, 'online');
-    expect(world.link!.presence.get(locker.lockerId)?.status.outboxDepth).toBe(0);
+    const first = world.link!.presence.get(locker.lockerId)!.status;
+    expect(first).toMatchObject({ version: '1.2.3', outboxDepth: 0, syncVersion: 0 });
+    expect(first.boards).toEqual([{ bus: 'rs485-0', address: 1, online: true }]);
+    await waitFor(() => world.counters.statusUpdates >= 3, 'the status refreshed on its interval');
     await locker.client.stop();
     await waitFor(() => world.link!.presence.get(locker.lockerId)?.online === false, 'offline');
+  });
+
+  it('the last will marks a locker offline when its connection dies without a goodbye', async () => {
+    const locker = world.addLocker();
+    const status = topicFor(locker.lockerId, 'status', world.prefix);
+    const offline = encodePayload('status', {
+      lockerId: locker.lockerId,
+      online: false,
+      at: Date.now(),
+    });
+    const online = encodePayload('status', {
+      lockerId: locker.lockerId,
+      online: true,
+      at: Date.now(),
+    });
+    const client = await rawClient(world.brokerUrl(), {
+      clientId: locker.lockerId,
+      username: locker.lockerId,
+      password: locker.secret,
+      will: { topic: status, payload: Buffer.from(offline), qos: 1, retain: true },
+    });
+    await client.publishAsync(status, online, { qos: 1, retain: true });
+    await waitFor(() => world.link!.presence.get(locker.lockerId)?.online === true, 'online');
+    client.stream.destroy(); // power cut: no DISCONNECT packet
+    await waitFor(
+      () => world.link!.presence.get(locker.lockerId)?.online === false,
+      'offline by will',
+    );
+    client.end(true);
   });
 });
 

@@ -35,7 +35,7 @@ export async function inTransaction<T>(
  */
 export async function lockLockers(
   ctx: StoreContext,
-  trx: Transaction<Database>,
+  trx: Db,
   lockerIds: readonly string[],
 ): Promise<void> {
   if (ctx.engine !== 'postgres' || lockerIds.length === 0) return;

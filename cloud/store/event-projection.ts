@@ -22,14 +22,14 @@ export async function applyEffect(
   const source = `event:${lockerId}:${event.seq}`;
   switch (effect.type) {
     case 'step-done':
-      return stepDone(trx, lockerId, effect.orderId, effect.stepId, event.at, source, now);
-    case 'parcel-expired':
-      return parcelExpired(trx, lockerId, effect.orderId, event.at, source, now);
+      return stepDone(trx, lockerId, effect, event.at, source, now);
+    case 'order-expired':
+      return orderExpired(trx, lockerId, effect.orderId, event.at, source, now);
     case 'alarm-raised':
       await trx
         .insertInto('alarms')
         .values({
-          id: newId('al'),
+          id: effect.alarmId === null ? newId('al') : `${lockerId}/${effect.alarmId}`,
           locker_id: lockerId,
           kind: effect.kind,
           cell_id: effect.cellId,
@@ -43,8 +43,9 @@ export async function applyEffect(
         .updateTable('alarms')
         .set({ cleared_at: event.at })
         .where('locker_id', '=', lockerId)
-        .where('kind', '=', effect.kind)
         .where('cleared_at', 'is', null);
+      if (effect.alarmId !== null) query = query.where('id', '=', `${lockerId}/${effect.alarmId}`);
+      if (effect.kind !== null) query = query.where('kind', '=', effect.kind);
       if (effect.cellId !== null) query = query.where('cell_id', '=', effect.cellId);
       await query.execute();
       return;
@@ -76,23 +77,39 @@ async function orderAt(trx: Db, orderId: string) {
   return trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
 }
 
+/**
+ * The step the event names, or — the agent numbers steps its own way — the first pending step
+ * of the order at this locker, of the event's kind when given.
+ */
+async function findStep(trx: Db, lockerId: string, effect: StepDoneEffect) {
+  const atLocker = trx
+    .selectFrom('steps')
+    .selectAll()
+    .where('order_id', '=', effect.orderId)
+    .where('locker_id', '=', lockerId);
+  if (effect.stepId !== null) {
+    const named = await atLocker.where('id', '=', effect.stepId).executeTakeFirst();
+    if (named !== undefined) return named;
+  }
+  let pending = atLocker.where('state', '=', 'pending').orderBy('idx').limit(1);
+  if (effect.kind !== null) pending = pending.where('kind', '=', effect.kind);
+  return pending.executeTakeFirst();
+}
+
+type StepDoneEffect = Extract<EventEffect, { type: 'step-done' }>;
+
 async function stepDone(
   trx: Db,
   lockerId: string,
-  orderId: string,
-  stepId: string,
+  effect: StepDoneEffect,
   at: number,
   source: string,
   now: number,
 ): Promise<void> {
-  const step = await trx
-    .selectFrom('steps')
-    .selectAll()
-    .where('id', '=', stepId)
-    .where('order_id', '=', orderId)
-    .where('locker_id', '=', lockerId)
-    .executeTakeFirst();
+  const { orderId } = effect;
+  const step = await findStep(trx, lockerId, effect);
   if (step === undefined || step.state === 'done' || step.state === 'cancelled') return;
+  const stepId = step.id;
   await trx
     .updateTable('steps')
     .set({ state: 'done', done_at: at })
@@ -108,7 +125,8 @@ async function stepDone(
   await refreshStatus(trx, orderId, steps, at, source, now);
 }
 
-async function parcelExpired(
+/** As the agent does: the pending collect stays, its actor becomes the tenant's courier. */
+async function orderExpired(
   trx: Db,
   lockerId: string,
   orderId: string,
@@ -118,42 +136,30 @@ async function parcelExpired(
 ): Promise<void> {
   const order = await orderAt(trx, orderId);
   if (order === undefined || order.status !== 'ready-for-pickup') return;
-  const pending = await trx
+  const step = await trx
     .selectFrom('steps')
     .selectAll()
     .where('order_id', '=', orderId)
     .where('locker_id', '=', lockerId)
     .where('state', '=', 'pending')
     .where('kind', '=', 'collect')
-    .execute();
-  if (pending.length === 0) return;
-  // The person's collect gives way to the tenant's courier taking the parcel back.
-  for (const step of pending) {
-    await trx.updateTable('steps').set({ state: 'cancelled' }).where('id', '=', step.id).execute();
-    await retireCodes(trx, { orderId, stepId: step.id }, (id) => bumpSyncVersion(trx, id));
-  }
-  const maxIdx = Math.max(...(await liveSteps(trx, orderId, true)).map((s) => s.idx));
-  await trx
-    .insertInto('steps')
-    .values({
-      id: `${orderId}.${maxIdx + 1}`,
-      order_id: orderId,
-      idx: maxIdx + 1,
-      kind: 'collect',
-      role: 'courier',
-      locker_id: lockerId,
-      state: 'pending',
-      done_at: null,
-    })
-    .execute();
+    .orderBy('idx')
+    .executeTakeFirst();
+  if (step === undefined) return;
+  await trx.updateTable('steps').set({ role: 'courier' }).where('id', '=', step.id).execute();
+  await retireCodes(trx, { orderId, stepId: step.id }, (id) => bumpSyncVersion(trx, id));
   const change = { orderId, tenantId: order.tenant_id, externalRef: order.external_ref, at };
   await recordStatus(trx, { ...change, status: 'expired', source }, now);
 }
 
-async function liveSteps(trx: Db, orderId: string, includeCancelled = false) {
-  let query = trx.selectFrom('steps').selectAll().where('order_id', '=', orderId).orderBy('idx');
-  if (!includeCancelled) query = query.where('state', '!=', 'cancelled');
-  return query.execute();
+async function liveSteps(trx: Db, orderId: string) {
+  return trx
+    .selectFrom('steps')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('state', '!=', 'cancelled')
+    .orderBy('idx')
+    .execute();
 }
 
 async function refreshStatus(

@@ -30,6 +30,20 @@ export interface NearbyLocker {
   readonly free: number;
 }
 
+function cellRow(lockerId: string, c: CellSpec): CellRow {
+  return {
+    locker_id: lockerId,
+    cell_id: c.cellId,
+    bus: c.bus,
+    board: c.board,
+    channel: c.channel,
+    size: c.size,
+    features: JSON.stringify(c.features),
+    in_service: 1,
+    changed_version: 1,
+  };
+}
+
 export function lockerView(row: LockerRow, cells: readonly CellRow[], openAlarms: number) {
   return {
     id: row.id,
@@ -100,6 +114,19 @@ export function lockerStore(ctx: StoreContext) {
             lockerId: spec.id,
           });
         }
+        if (spec.siteId !== undefined) {
+          const site = await trx
+            .selectFrom('sites')
+            .select('id')
+            .where('id', '=', spec.siteId)
+            .where('operator_id', '=', operatorId)
+            .executeTakeFirst();
+          if (site === undefined) {
+            throw new PostamatError('not-found', `no site "${spec.siteId}" of this operator`, {
+              siteId: spec.siteId,
+            });
+          }
+        }
         await trx
           .insertInto('lockers')
           .values({
@@ -118,22 +145,11 @@ export function lockerStore(ctx: StoreContext) {
             created_at: clock.now(),
           })
           .execute();
-        if (spec.cells.length > 0) {
+        // In chunks: SQLite caps the variables of one statement.
+        for (let i = 0; i < spec.cells.length; i += 200) {
           await trx
             .insertInto('cells')
-            .values(
-              spec.cells.map((c) => ({
-                locker_id: spec.id,
-                cell_id: c.cellId,
-                bus: c.bus,
-                board: c.board,
-                channel: c.channel,
-                size: c.size,
-                features: JSON.stringify(c.features),
-                in_service: 1,
-                changed_version: 1,
-              })),
-            )
+            .values(spec.cells.slice(i, i + 200).map((c) => cellRow(spec.id, c)))
             .execute();
         }
       });
@@ -200,6 +216,16 @@ export function lockerStore(ctx: StoreContext) {
         .filter((r) => r.free > 0 && r.distanceKm <= radiusKm)
         .sort((a, b) => a.distanceKm - b.distanceKm)
         .slice(0, limit);
+    },
+
+    /** Every locker's sync version: the publisher compares them with what it last sent. */
+    async syncVersions(): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('lockers')
+        .select(['id', 'sync_version'])
+        .where('revoked', '=', 0)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.sync_version]));
     },
 
     async lockerPosition(lockerId: string): Promise<Point | undefined> {

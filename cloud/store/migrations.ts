@@ -269,8 +269,26 @@ async function createOpsTables(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/** Courier deactivation and the cloud's own secrets (the key courier daily codes derive from). */
+const courierCredentials: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('couriers')
+      .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema
+      .createTable('cloud_secrets')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial }),
+  getMigrations: async () => ({
+    '0001-initial': initial,
+    '0002-courier-credentials': courierCredentials,
+  }),
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

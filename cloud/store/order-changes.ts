@@ -24,6 +24,26 @@ async function loadOrder(trx: Db, tenantId: string, orderId: string) {
   return order;
 }
 
+/**
+ * Reads the order again under locks: its lockers first (the order ingest takes them in too),
+ * then the order row, so a concurrent cancel, change or step sees one state, not two.
+ */
+async function lockedOrder(
+  ctx: StoreContext,
+  trx: Db,
+  tenantId: string,
+  orderId: string,
+  moreLockers: readonly string[] = [],
+) {
+  const first = await loadOrder(trx, tenantId, orderId);
+  const lockers = new Set([...first.bookings.map((b) => b.lockerId), ...moreLockers]);
+  await lockLockers(ctx, trx, [...lockers]);
+  if (ctx.engine === 'postgres') {
+    await trx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().execute();
+  }
+  return loadOrder(trx, tenantId, orderId);
+}
+
 async function releaseBookings(trx: Db, orderId: string, lockerId?: string): Promise<void> {
   let query = trx
     .selectFrom('bookings')
@@ -51,15 +71,10 @@ export function orderChanges(ctx: StoreContext) {
     /** Cancels an order nobody has deposited into yet; its capacity and codes are released. */
     async cancelOrder(tenantId: string, orderId: string): Promise<void> {
       await inTransaction(ctx, async (trx) => {
-        const order = await loadOrder(trx, tenantId, orderId);
+        const order = await lockedOrder(ctx, trx, tenantId, orderId);
         if (!CHANGEABLE.has(order.status)) {
           throw new PostamatError('invalid-state', `order is ${order.status}`, { orderId });
         }
-        await lockLockers(
-          ctx,
-          trx,
-          order.bookings.map((b) => b.lockerId),
-        );
         await releaseBookings(trx, orderId);
         await retireCodes(trx, { orderId }, versionOf(trx));
         await trx
@@ -76,15 +91,10 @@ export function orderChanges(ctx: StoreContext) {
     /** Extends storage; the extra time must fit the locker like a new booking would. */
     async extendOrder(tenantId: string, orderId: string, hours: number): Promise<void> {
       await inTransaction(ctx, async (trx) => {
-        const order = await loadOrder(trx, tenantId, orderId);
+        const order = await lockedOrder(ctx, trx, tenantId, orderId);
         if (TERMINAL.has(order.status)) {
           throw new PostamatError('invalid-state', `order is ${order.status}`, { orderId });
         }
-        await lockLockers(
-          ctx,
-          trx,
-          order.bookings.map((b) => b.lockerId),
-        );
         for (const booking of order.bookings) {
           const extra = { from: booking.validUntil, until: booking.validUntil + hours * HOUR };
           const free = await freeCapacity(trx, [booking.lockerId], order.size, extra);
@@ -121,7 +131,7 @@ export function orderChanges(ctx: StoreContext) {
     /** Moves an order not yet started to another locker: new booking, new codes. */
     async redirectOrder(tenantId: string, orderId: string, lockerId: string) {
       return inTransaction(ctx, async (trx) => {
-        const order = await loadOrder(trx, tenantId, orderId);
+        const order = await lockedOrder(ctx, trx, tenantId, orderId, [lockerId]);
         if (!CHANGEABLE.has(order.status)) {
           throw new PostamatError('invalid-state', `order is ${order.status}`, { orderId });
         }
@@ -131,7 +141,6 @@ export function orderChanges(ctx: StoreContext) {
           throw new PostamatError('conflict', 'order already goes to that locker', { lockerId });
         }
         const from = last.lockerId;
-        await lockLockers(ctx, trx, [from, lockerId]);
         const versions = await bookLockers(trx, tenantId, orderId, [lockerId], order.size, {
           from: booking.validFrom,
           until: booking.validUntil,

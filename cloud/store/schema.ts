@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of the cloud store, shared by the SQLite and PostgreSQL dialects. Times are
  * milliseconds since the epoch (bigint, parsed to number), flags are 0/1 integers and JSON is
@@ -38,6 +40,12 @@ export interface CourierRow {
   tenant_id: string;
   name: string;
   created_at: number;
+  active: Generated<number>;
+}
+
+export interface CloudSecretRow {
+  name: string;
+  value: string;
 }
 
 export interface SiteRow {
@@ -238,4 +246,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointRow;
   webhook_deliveries: WebhookDeliveryRow;
   idempotency_keys: IdempotencyRow;
+  cloud_secrets: CloudSecretRow;
 }

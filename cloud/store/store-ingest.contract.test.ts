@@ -109,13 +109,14 @@ describe.each(TEST_ENGINES)('store contract ($engine): ingest and projection', (
       'L1',
       events(1, [
         [T.stepDone, { orderId, stepId: `${orderId}.0` }],
-        [T.parcelExpired, { orderId }],
+        [T.orderExpired, { orderId, tenantId: tenant.id }],
       ]),
       10,
     );
     const expired = await t.store.getOrder(orderId);
     expect(expired?.status).toBe('expired');
     const courierStep = expired?.steps.at(-1);
+    expect(expired?.steps).toHaveLength(2);
     expect(courierStep).toMatchObject({ kind: 'collect', role: 'courier', state: 'pending' });
     await t.store.ingest('L1', events(3, [[T.stepDone, { orderId, stepId: courierStep?.id }]]), 11);
     expect((await t.store.getOrder(orderId))?.status).toBe('returned');
@@ -147,7 +148,7 @@ describe.each(TEST_ENGINES)('store contract ($engine): ingest and projection', (
       events(1, [
         [T.alarmRaised, { kind: 'door-left-open', cellId: 'M1' }],
         [T.commandResult, { commandId: command.id, type: 'remote-open', outcome: 'applied' }],
-        [T.cellServiceChanged, { cellId: 'M2', inService: false }],
+        [T.cellOutOfService, { cellId: 'M2', reason: 'jammed', by: 'tech' }],
       ]),
       10,
     );
@@ -203,5 +204,32 @@ describe.each(TEST_ENGINES)('store contract ($engine): ingest and projection', (
       'ready-for-pickup',
       'collected',
     ]);
+  });
+
+  it('follows the agent’s own step numbering and alarm ids', async () => {
+    const { tenant, operator } = await seedNetwork(t.store);
+    const { orderId } = await t.store.createOrder(tenant.id, { ...parcel, kind: 'return' });
+    await t.store.ingest(
+      'L1',
+      events(1, [
+        [T.stepDone, { orderId, stepId: `${orderId}/1`, kind: 'deposit', role: 'sender' }],
+        [T.alarmRaised, { alarmId: 7, kind: 'some-new-kind', cellId: 'M1', boardId: 'bus0:1' }],
+      ]),
+      10,
+    );
+    expect((await t.store.getOrder(orderId))?.status).toBe('deposited');
+    expect((await t.store.listAlarms(operator.id, true)).map((a) => a.kind)).toEqual([
+      'some-new-kind',
+    ]);
+    await t.store.ingest(
+      'L1',
+      events(3, [
+        [T.alarmCleared, { alarmId: 7, by: 'tech-1' }],
+        [T.stepDone, { orderId, stepId: `${orderId}/2`, kind: 'collect', role: 'courier' }],
+      ]),
+      11,
+    );
+    expect(await t.store.listAlarms(operator.id, true)).toEqual([]);
+    expect((await t.store.getOrder(orderId))?.status).toBe('completed');
   });
 });

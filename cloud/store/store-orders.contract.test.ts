@@ -142,4 +142,15 @@ describe.each(TEST_ENGINES)('store contract ($engine): orders and booking', ({ o
       code: 'conflict',
     });
   });
+
+  it('cancels an order once when cancels race', async () => {
+    const { tenant } = await seedNetwork(t.store);
+    const { orderId } = await t.store.createOrder(tenant.id, parcel);
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map(() => t.store.cancelOrder(tenant.id, orderId)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const timeline = (await t.store.getOrder(orderId))?.timeline.map((h) => h.status);
+    expect(timeline).toEqual(['created', 'booked', 'cancelled']);
+  });
 });

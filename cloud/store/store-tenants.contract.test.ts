@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyedHash } from '../security/secrets.ts';
 import { FakeClock, seedNetwork, TEST_ENGINES, type TestStore } from './test-stores.ts';
 
 describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', ({ open }) => {
@@ -32,8 +33,33 @@ describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', 
     expect(await t.store.verifyLockerSecret('L2', locker.mqttSecret)).toBe(false);
   });
 
-  it('refuses provisioning the same locker id twice', async () => {
+  it('refuses provisioning the same locker id twice, or at another operator’s site', async () => {
     const { operator } = await seedNetwork(t.store);
+    const other = await t.store.createOperator('Other');
+    const site = await t.store.createSite(other.operator.id, {
+      name: 'ЖК',
+      kind: 'residential-complex',
+      address: 'a',
+    });
+    await expect(
+      t.store.provisionLocker(operator.id, {
+        id: 'L7',
+        siteId: site.id,
+        address: 'a',
+        lat: 0,
+        lon: 0,
+        cells: [],
+      }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+    await t.store.provisionLocker(other.operator.id, {
+      id: 'L7',
+      siteId: site.id,
+      address: 'a',
+      lat: 0,
+      lon: 0,
+      cells: [],
+    });
+    expect((await t.store.syncVersions()).get('L7')).toBe(1);
     await expect(
       t.store.provisionLocker(operator.id, { id: 'L1', address: 'a', lat: 0, lon: 0, cells: [] }),
     ).rejects.toMatchObject({ code: 'conflict' });
@@ -94,5 +120,31 @@ describe.each(TEST_ENGINES)('store contract ($engine): tenants, keys, lockers', 
     const audit = await t.store.auditLog('L1');
     expect(audit[0]).toMatchObject({ actor: operator.id, action: 'command.remote-open' });
     expect(audit[0]?.detail).toMatchObject({ reason: 'stuck parcel' });
+  });
+
+  it('syncs courier daily codes as keyed hashes, revoked once the courier is deactivated', async () => {
+    const { tenant, locker } = await seedNetwork(t.store);
+    const outsider = await t.store.createTenant('Outsider', 'carrier');
+    await t.store.createCourier(outsider.tenant.id, 'Not here');
+    const courier = await t.store.createCourier(tenant.id, 'Ivan');
+    const { code, validFrom, validUntil } = await t.store.courierDailyCode(
+      tenant.id,
+      courier.id,
+      Date.UTC(2026, 0, 1, 12),
+    );
+    expect(code).toMatch(/^[0-9]{8}$/);
+    expect(validUntil - validFrom).toBe(86_400_000);
+    const sync = await t.store.buildSyncMessage('L1');
+    expect(sync.credentials?.map((c) => c.holderId)).toEqual([courier.id, courier.id]);
+    expect(sync.credentials?.[0]?.secretHash).toBe(
+      keyedHash(locker.hashKey, 'courier-daily-code', code),
+    );
+    expect(JSON.stringify(sync)).not.toContain(code);
+    await expect(t.store.courierDailyCode(outsider.tenant.id, courier.id, 0)).rejects.toMatchObject(
+      { code: 'not-found' },
+    );
+    await t.store.deactivateCourier(tenant.id, courier.id);
+    const after = await t.store.buildSyncMessage('L1');
+    expect(after.credentials?.every((c) => c.revoked)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../protocol/index.ts';
 import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
+import { courierCredentialStore } from './courier-credentials.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
@@ -17,6 +18,7 @@ function compose(ctx: StoreContext) {
   return {
     engine: ctx.engine as StoreEngine,
     ...tenantStore(ctx),
+    ...courierCredentialStore(ctx),
     ...lockerStore(ctx),
     ...orderStore(ctx),
     ...orderChanges(ctx),

@@ -6,6 +6,7 @@ import {
 } from '../../protocol/index.ts';
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
+import { lockerCredentials } from './courier-credentials.ts';
 
 /** Until tariffs have their own table, every locker charges the network's default grid. */
 export const DEFAULT_TARIFFS: SyncMessage['tariffs'] = [
@@ -102,7 +103,8 @@ export async function buildSyncMessage(
       validFrom: c.valid_from,
       validUntil: c.valid_until,
     })),
-    credentials: [],
+    // Derived per day rather than stored, so every message carries them whole (upsert by id).
+    credentials: await lockerCredentials(ctx, lockerId, locker.hash_key),
   };
   if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);

@@ -134,7 +134,7 @@ export function tenantStore(ctx: StoreContext) {
     },
 
     async createCourier(tenantId: string, name: string) {
-      const courier = { id: newId('cr'), tenantId, name, createdAt: clock.now() };
+      const courier = { id: newId('cr'), tenantId, name, createdAt: clock.now(), active: true };
       await db
         .insertInto('couriers')
         .values({ id: courier.id, tenant_id: tenantId, name, created_at: courier.createdAt })
@@ -149,7 +149,13 @@ export function tenantStore(ctx: StoreContext) {
         .where('tenant_id', '=', tenantId)
         .orderBy('created_at')
         .execute();
-      return rows.map((r) => ({ id: r.id, tenantId, name: r.name, createdAt: r.created_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        tenantId,
+        name: r.name,
+        createdAt: r.created_at,
+        active: r.active === 1,
+      }));
     },
   };
 }

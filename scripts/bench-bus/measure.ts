@@ -39,6 +39,9 @@ export async function measurePeer(peer: BusPeer, runs: number): Promise<PeerFigu
   for (let i = 0; i < runs; i++) {
     const unit = UNITS[i % UNITS.length]!;
     const coil = i % 16;
+    // An unlock arrives on an idle line: the silence the spec demands after the last frame has
+    // passed, so both peers are timed from writing the request to the board's confirmation.
+    await new Promise((resolve) => setTimeout(resolve, 10));
     unlock.push(await timed(() => peer.unlock(unit, coil)));
     await peer.relock(unit, coil);
     scan.push(await timed(() => peer.scan(UNITS)));

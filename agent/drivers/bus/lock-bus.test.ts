@@ -226,3 +226,31 @@ describe('LockBus', () => {
     await settle(bus.close());
   });
 });
+
+describe('LockBus with a board that refuses the read', () => {
+  it('an exception answer keeps the board online (it talks), counted, and unlocks still work', async () => {
+    const pair = createMemoryPair();
+    scriptedSlave(pair.device, (request) =>
+      request.fc === 0x02
+        ? { answer: { unit: request.unit, fc: request.fc, exception: 2 } }
+        : { answer: normalAnswer(request) },
+    );
+    const bus = await settle(
+      LockBus.open({
+        id: 'bus1',
+        binding: async () => pair.master,
+        codec: protocolRtuCodec,
+        serial: DEFAULT_SERIAL,
+        boards: [{ address: 1, profile: boardProfile('generic-relay') }],
+        spinGap: false,
+      }),
+    );
+    const events: string[] = [];
+    bus.boards()[0]!.subscribe((e) => events.push(e.type));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(events).toEqual(['board-online']);
+    expect(bus.boards()[0]!.counters().exceptions).toBeGreaterThan(2);
+    await settle(bus.boards()[0]!.unlock(1));
+    await settle(bus.close());
+  });
+});

@@ -65,6 +65,7 @@ export class LockBus {
             openWithinMs: options.openWithinMs ?? 10_000,
             stableSamples: options.stableSamples ?? 2,
             health: options.health ?? DEFAULT_HEALTH,
+            coilsOffAtStart: options.switchOffAtStart !== false,
           },
           wiring,
         ),

@@ -16,6 +16,8 @@ export interface BoardSettings {
   readonly openWithinMs: number;
   readonly stableSamples: number;
   readonly health: HealthOptions;
+  /** Owe a switch-off of every coil from the start (false for read-only diagnostics). */
+  readonly coilsOffAtStart: boolean;
 }
 
 export interface BoardWiring {
@@ -39,7 +41,7 @@ export class ModbusLockBoard implements LockBoard {
   /** Pulses under way: channel → the timer that will end it. */
   private readonly pulses = new Map<number, ReturnType<typeof setTimeout>>();
   /** Some coil may be on while we could not reach the board: switch all off once it answers. */
-  private coilsOffOwed = true;
+  private coilsOffOwed: boolean;
   private closed = false;
 
   constructor(
@@ -47,6 +49,7 @@ export class ModbusLockBoard implements LockBoard {
     private readonly wiring: BoardWiring,
   ) {
     this.id = `${settings.busId}:${settings.address}`;
+    this.coilsOffOwed = settings.coilsOffAtStart;
     this.channels = settings.profile.channels;
     this.health = new BoardHealth(settings.health);
     this.doors = new DoorDebounce(this.channels, settings.stableSamples);
@@ -162,10 +165,7 @@ export class ModbusLockBoard implements LockBoard {
   private onAnswer(bits: readonly boolean[]): void {
     const invert = this.settings.profile.invertInputs;
     const open = bits.slice(0, this.channels).map((bit) => bit !== invert);
-    if (this.health.succeeded() === 'online') {
-      this.wiring.log.info({ event: 'board-online', board: this.id });
-      this.emit({ type: 'board-online', boardId: this.id, at: this.wiring.clock.now() });
-    }
+    this.markAlive();
     for (const change of this.doors.sample(open, this.wiring.clock.now())) {
       if (change.state === 'open') this.watch.opened(change.channel);
       const type = change.state === 'open' ? 'door-opened' : 'door-closed';
@@ -173,11 +173,17 @@ export class ModbusLockBoard implements LockBoard {
     }
   }
 
+  private markAlive(): void {
+    if (this.health.succeeded() !== 'online') return;
+    this.wiring.log.info({ event: 'board-online', board: this.id });
+    this.emit({ type: 'board-online', boardId: this.id, at: this.wiring.clock.now() });
+  }
+
   private onFailure(error: unknown, at: number): void {
     if (error instanceof PostamatError && error.code === 'exception') {
       // The board is alive but refuses the read (wrong inputBase in the profile?): keep it
       // online so unlocks still work, and let the counters and the log say why.
-      this.health.succeeded();
+      this.markAlive();
       this.wiring.log.warn({ event: 'poll-refused', board: this.id, details: error.details });
       return;
     }

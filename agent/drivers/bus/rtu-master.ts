@@ -192,15 +192,16 @@ export class RtuMaster {
   }
 
   /**
-   * Waits out t3.5 since the line was last busy. setTimeout cannot wait less than a
-   * millisecond, so the last stretch is spun on setImmediate: it costs CPU only for that stretch.
+   * Waits out t3.5 since the line was last busy. setTimeout sleeps whole milliseconds and wakes
+   * late, so it sleeps the whole milliseconds and the sub-millisecond rest is spun on
+   * setImmediate: precise, and it costs CPU only for that rest.
    */
   private async keepSilence(): Promise<void> {
     for (;;) {
       const left = this.lastActivity + this.gapMs - this.now();
       if (left <= 0) return;
       if (this.options.spinGap === false) await new Promise((r) => setTimeout(r, Math.ceil(left)));
-      else if (left > 2) await new Promise((r) => setTimeout(r, Math.floor(left - 1)));
+      else if (left >= 1) await new Promise((r) => setTimeout(r, Math.floor(left)));
       else await new Promise((r) => setImmediate(r));
     }
   }

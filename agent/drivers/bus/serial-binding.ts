@@ -4,7 +4,7 @@
  * pair in tests. The master is written against this and nothing else (zwave-js style).
  */
 export interface SerialBinding {
-  /** Resolves once the bytes were handed to the line (for a serial port: after drain). */
+  /** Resolves once the bytes were handed to the line (the OS has them). */
   write(bytes: Uint8Array): Promise<void>;
   /** Bytes as they arrive, in arbitrary chunks. */
   onData(listener: (bytes: Uint8Array) => void): void;

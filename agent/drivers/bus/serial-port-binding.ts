@@ -45,11 +45,9 @@ function wrap(port: SerialPort): SerialBinding {
   return {
     write: (bytes) =>
       new Promise((resolve, reject) => {
-        port.write(Buffer.from(bytes), (error) => {
-          if (error) reject(error);
-          // drain = tcdrain(): the bytes left our buffers, so silence timing starts from here.
-          else port.drain((drainError) => (drainError ? reject(drainError) : resolve()));
-        });
+        // Resolves once the OS has the bytes. No tcdrain(): it costs a thread-pool round trip
+        // per frame, and the silence before the next request is timed from the answer anyway.
+        port.write(Buffer.from(bytes), (error) => (error ? reject(error) : resolve()));
       }),
     onData: (listener) => {
       port.on('data', (chunk: Buffer) => listener(chunk));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerOf, requireAdmin, tenantOf } from '../auth.ts';
+import { callerOf, requireAdmin } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { forbidden } from '../http-error.ts';
 import { errorResponses, idParam, security } from '../schemas.ts';
@@ -17,7 +17,7 @@ const keyInfo = z.object({
   revokedAt: z.number().nullable(),
 });
 
-/** Admin creates operators and tenants; every key holder manages its own keys; tenants their couriers. */
+/** Admin creates operators and tenants; every key holder manages its own keys. */
 export const accountRoutes =
   ({ store }: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -115,37 +115,5 @@ export const accountRoutes =
         await store.revokeKey(caller.kind, caller.id, request.params.id);
         return reply.code(204).send(null);
       },
-    );
-
-    const courier = z.object({
-      id: z.string(),
-      tenantId: z.string(),
-      name: z.string(),
-      createdAt: z.number(),
-    });
-    app.post(
-      '/v1/couriers',
-      {
-        schema: {
-          tags: ['couriers'],
-          security,
-          body: z.strictObject({ name }),
-          response: { 201: courier, ...errorResponses },
-        },
-      },
-      async (request, reply) =>
-        reply.code(201).send(await store.createCourier(tenantOf(request), request.body.name)),
-    );
-
-    app.get(
-      '/v1/couriers',
-      {
-        schema: {
-          tags: ['couriers'],
-          security,
-          response: { 200: z.object({ couriers: z.array(courier) }), ...errorResponses },
-        },
-      },
-      async (request) => ({ couriers: await store.listCouriers(tenantOf(request)) }),
     );
   };

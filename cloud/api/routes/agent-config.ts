@@ -1,18 +1,37 @@
 import type { CellSpec } from '../../store/locker-store.ts';
 
 /**
- * The file a provisioned locker's agent starts from. Its secrets exist in clear only here and
- * in the response that carries it; the cloud keeps the MQTT secret hashed.
+ * The file a provisioned locker's agent starts from, in the agent's config shape
+ * (agent/config.ts). Its secrets exist in clear only here and in the response that carries it;
+ * the cloud keeps the MQTT secret hashed. Serial devices are first guesses per bus, in bus
+ * order: the installer edits them to the board's real ports.
  */
 export function agentConfigFile(
   spec: { id: string; cells: readonly CellSpec[] },
   issued: { lockerId: string; mqttSecret: string; hashKey: string },
   mqttUrl: string,
 ): Record<string, unknown> {
+  const buses = [...new Set(spec.cells.map((c) => c.bus))];
   return {
     lockerId: issued.lockerId,
-    mqtt: { url: mqttUrl, username: issued.lockerId, password: issued.mqttSecret },
     hashKey: issued.hashKey,
-    cells: spec.cells.map((c) => ({ ...c, features: [...c.features] })),
+    dataDir: '/var/lib/postamat',
+    boards: {
+      buses: buses.map((bus, i) => ({
+        id: bus,
+        device: `/dev/ttyUSB${i}`,
+        boards: [...new Set(spec.cells.filter((c) => c.bus === bus).map((c) => c.board))]
+          .sort((a, b) => a - b)
+          .map((address) => ({ address })),
+      })),
+    },
+    cells: spec.cells.map((c) => ({
+      cellId: c.cellId,
+      board: `${c.bus}:${c.board}`,
+      channel: c.channel,
+      size: c.size,
+      features: [...c.features],
+    })),
+    sync: { url: mqttUrl, secret: issued.mqttSecret },
   };
 }
