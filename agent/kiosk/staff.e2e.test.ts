@@ -112,6 +112,32 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
     expect(errors).toEqual([]);
   });
 
+  it('works by keyboard alone, and every control is a 64 px touch target', async () => {
+    h = await startKioskHarness();
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    const smallest = () =>
+      page.evaluate(`Math.min(...[...document.querySelectorAll('button, input')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return Math.min(r.width, r.height);
+      }))`);
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    // Each screen starts focus at its top, so the first Tab lands on its first control.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('collect');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('digits').waitFor();
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('collect').waitFor();
+    await page.getByTestId('rent').click();
+    await page.getByTestId('rent-new').click();
+    await page.getByTestId('size-S').waitFor();
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('rent-new').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('left alone, the screen goes home and the courier session is gone on the server', async () => {
     h = await startKioskHarness({ idleMs: 1500 });
     const { page } = await openKiosk(browser, h.kiosk.url);
