@@ -151,7 +151,10 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
       .getByTestId('door-screen')
       .or(page.getByTestId('error'))
       .waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('error').count(), await page.locator('main').innerText()).toBe(0);
+    expect(
+      await page.getByTestId('error').count(),
+      (await page.locator('main').textContent()) ?? '',
+    ).toBe(0);
     await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
     h.closeDoor('5');
     await page.getByTestId('done').waitFor({ timeout: 10_000 });
