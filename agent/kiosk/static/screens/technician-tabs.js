@@ -175,6 +175,7 @@ const LABELS = {
   lastSeq: 'counter.lastSeq',
   alarms: 'counter.alarms',
   badInput: 'counter.badInput',
+  kioskBadRequests: 'counter.kioskBadRequests',
 };
 
 /** Counters as big figures: a technician reads them from a step away. @param {Record<string, number>} counters */
