@@ -121,6 +121,36 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     expect(errors).toEqual([]);
   });
 
+  it('the door of a pickup cell did not open: the resident is told, and the cell is taken out', async () => {
+    h.seedParcel({ orderId: 'o-9', barcodes: ['PX-0009'], code: '909090' });
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await page.getByTestId('courier').click();
+    await usbScan(page, COURIER.badge);
+    await tapCode(page, COURIER.pin);
+    await page.getByTestId('load').click();
+    await usbScan(page, 'PX-0009');
+    await page
+      .getByTestId('row-PX-0009')
+      .filter({ hasText: 'Дверца открыта' })
+      .waitFor({ timeout: 10_000 });
+    h.closeDoor('1');
+    await page
+      .getByTestId('row-PX-0009')
+      .filter({ hasText: 'Дверца закрыта' })
+      .waitFor({ timeout: 10_000 });
+    await page.getByTestId('done-loading').click();
+    await page.getByTestId('logout').click();
+
+    h.board.applyFault({ fault: 'stuck-lock', channel: 1, on: true });
+    await page.getByTestId('collect').click();
+    await tapCode(page, '909090');
+    await page.getByTestId('door-failed').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'door-failed');
+    expect(h.agent.cells().find((c) => c.id === '1')?.state).toBe('out-of-service');
+    expect(h.agent.orderStatus('o-9')).toBe('ready-for-pickup');
+    expect(errors).toEqual([]);
+  });
+
   it('a rental: size with what is free, period, payment, code shown; the code reopens and ends it', async () => {
     const { page, errors } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('rent').click();

@@ -114,7 +114,7 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
 
   it('works by keyboard alone, and every control is a 64 px touch target', async () => {
     h = await startKioskHarness();
-    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    const { page, errors, requests } = await openKiosk(browser, h.kiosk.url);
     const smallest = () =>
       page.evaluate(`Math.min(...[...document.querySelectorAll('button, input')].map((el) => {
         const r = el.getBoundingClientRect();
@@ -136,6 +136,11 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
     await page.keyboard.press('Escape');
     await page.getByTestId('rent-new').waitFor();
     expect(errors).toEqual([]);
+    // Nothing but the agent on this board: the screen works with the network down.
+    const origin = new URL(h.kiosk.url).origin;
+    expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual(
+      [],
+    );
   });
 
   it('left alone, the screen goes home and the courier session is gone on the server', async () => {
