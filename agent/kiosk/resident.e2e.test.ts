@@ -77,6 +77,24 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     expect(errors).toEqual([]);
   });
 
+  it('a QR code shown to the scanner at the home screen opens the cell', async () => {
+    h.seedParcel({ orderId: 'o-q', barcodes: ['PX-QR1'], code: '777777' });
+    const api = (path: string, body: unknown) =>
+      fetch(new URL(path, h.kiosk.url), { method: 'POST', body: JSON.stringify(body) });
+    await api('/api/courier/login', COURIER);
+    await api('/api/courier/scan', { barcode: 'PX-QR1' });
+    await h.doorSeen('1', 'open');
+    h.closeDoor('1');
+    await h.doorSeen('1', 'closed');
+    await api('/api/logout', {});
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await usbScan(page, 'postamat:code:777777');
+    await page.locator('[data-testid="cell-1"][data-door="open"]').waitFor({ timeout: 10_000 });
+    h.closeDoor('1');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('wrong codes show the error, then the keypad locks', async () => {
     const { page } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('collect').click();
