@@ -5,7 +5,7 @@
  * Writes the table into docs/benchmarks.md under "## Cloud API".
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -163,7 +163,8 @@ async function main(): Promise<void> {
   const rows = [await hello()];
   rows.push(await ordersOn('SQLite', undefined));
   rows.push(await withPgDatabase((url) => ordersOn('PostgreSQL', url)));
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+  const load = loadavg()[0]?.toFixed(1) ?? '?';
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${load} at the end`;
   const markdown = [
     `\`npm run bench:api\` — autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per target, ` +
       `${new Date().toISOString().slice(0, 10)}, ${machine}. Client, server and database share the machine ` +

@@ -29,7 +29,8 @@ const pgTypes = {
 
 export async function connect(location: StoreLocation): Promise<Connection> {
   const connection = location.engine === 'sqlite' ? openSqlite(location.file) : openPg(location);
-  await migrateToLatest(connection.db as unknown as Kysely<unknown>);
+  const schema = location.engine === 'postgres' ? (location.schema ?? 'public') : undefined;
+  await migrateToLatest(connection.db as unknown as Kysely<unknown>, schema);
   return connection;
 }
 

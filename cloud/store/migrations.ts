@@ -291,8 +291,18 @@ const provider: MigrationProvider = {
   }),
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * `schema` names where PostgreSQL keeps the migration tables. It must be given: without it
+ * Kysely looks for them in every schema, and a neighbour's tables (another test run's, another
+ * tenant database's) would count as ours.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new PostamatError('bad-config', `migration ${failed} failed: ${String(error)}`, {

@@ -28,21 +28,32 @@ export async function sqliteTestStore(clock?: Clock): Promise<TestStore> {
 
 export async function postgresTestStore(clock?: Clock): Promise<TestStore> {
   const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const store = await openStore({ engine: 'postgres', url: TEST_PG_URL, schema }, clock);
+  await adminQuery(`create schema ${schema}`);
+  let store: CloudStore;
+  try {
+    store = await openStore({ engine: 'postgres', url: TEST_PG_URL, schema }, clock);
+  } catch (error) {
+    // A store that never opened is never disposed: drop its schema here.
+    await adminQuery(`drop schema ${schema} cascade`);
+    throw error;
+  }
   return {
     store,
     async dispose() {
       await store.close();
-      const cleanup = new pg.Client({ connectionString: TEST_PG_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
+      await adminQuery(`drop schema ${schema} cascade`);
     },
   };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
 }
 
 export const TEST_ENGINES = [
