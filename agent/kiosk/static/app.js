@@ -182,7 +182,6 @@ async function start() {
   await loadCatalogues(['ru', 'en']);
   setLanguage('ru');
   const app = new App();
-  Object.assign(window, { kiosk: app });
   app.live.subscribe((event) => app.onLive(event));
   app.live.connect();
   document.addEventListener('pointerdown', () => app.touched(), true);
