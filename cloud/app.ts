@@ -16,6 +16,8 @@ export interface CloudOptions {
   /** The MQTT side's health, checked by GET /health; "healthy" until the broker is wired in. */
   readonly brokerHealthy?: () => Promise<boolean> | boolean;
   readonly webhookPost?: WebhookPost;
+  /** Called after every successful write through the API (the MQTT publishers' nudge). */
+  readonly onApiWrite?: () => void;
 }
 
 export interface Cloud {
@@ -48,8 +50,9 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       clock,
       metrics,
       adminKey: config.adminKey,
-      publicMqttUrl: config.publicMqttUrl,
+      publicMqttUrl: config.publicMqttUrl ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`,
       brokerHealthy: options.brokerHealthy ?? (() => true),
+      onWrite: options.onApiWrite,
     },
     logger,
   );
