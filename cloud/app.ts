@@ -35,7 +35,11 @@ export interface Cloud {
 export function storeLocation(config: CloudConfig): StoreLocation {
   return config.databaseUrl === undefined
     ? { engine: 'sqlite', file: join(config.dataDir, 'cloud.sqlite') }
-    : { engine: 'postgres', url: config.databaseUrl };
+    : {
+        engine: 'postgres',
+        url: config.databaseUrl,
+        ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+      };
 }
 
 /** The cloud without MQTT: store, HTTP API and webhook worker, wired from one config. */

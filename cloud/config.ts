@@ -43,6 +43,11 @@ export const cloudConfigSchema = z.strictObject({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
     .optional(),
+  /** PostgreSQL: the schema to keep the tables in (default `public`); one per test run. */
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only')
+    .optional(),
   http: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
@@ -65,6 +70,7 @@ export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   POSTAMAT_DATA_DIR: ['dataDir'],
   DATABASE_URL: ['databaseUrl'],
+  POSTAMAT_DATABASE_SCHEMA: ['databaseSchema'],
   POSTAMAT_HTTP_HOST: ['http', 'host'],
   POSTAMAT_HTTP_PORT: ['http', 'port'],
   POSTAMAT_ADMIN_KEY: ['adminKey'],

@@ -51,3 +51,47 @@ export async function createAccounts(call: ApiCall, adminKey: string) {
   if (access.status !== 204) throw new Error(`access not granted: ${access.status}`);
   return { operatorKey: operator.body.apiKey, tenantKey: tenant.body.apiKey };
 }
+
+export interface OrderView {
+  readonly status: string;
+  readonly timeline: readonly { status: string }[];
+}
+
+export async function orderOf(call: ApiCall, key: string, orderId: string): Promise<OrderView> {
+  const answer = await call<OrderView>('GET', `/v1/orders/${orderId}`, key);
+  if (answer.status !== 200) throw new Error(`GET order answered ${answer.status}`);
+  return answer.body;
+}
+
+/** The tenant books a delivery; the answer carries the pickup code in clear. */
+export async function bookDelivery(
+  call: ApiCall,
+  tenantKey: string,
+  lockerId: string,
+  barcode: string,
+) {
+  const created = await call<{ order: { id: string }; codes: { code: string }[] }>(
+    'POST',
+    '/v1/orders',
+    tenantKey,
+    { kind: 'delivery', lockerId, size: 'S', barcode },
+  );
+  if (created.status !== 201) throw new Error(`order not created: ${created.status}`);
+  return { orderId: created.body.order.id, code: created.body.codes[0]?.code ?? 'none' };
+}
+
+/** The tenant adds a courier and reads today's locker code for it. */
+export async function courierCode(call: ApiCall, tenantKey: string): Promise<string> {
+  const courier = await call<{ id: string }>('POST', '/v1/couriers', tenantKey, { name: 'Ivan' });
+  const daily = await call<{ code: string }>(
+    'GET',
+    `/v1/couriers/${courier.body.id}/daily-code`,
+    tenantKey,
+  );
+  return daily.body.code;
+}
+
+export async function commandStatus(call: ApiCall, operatorKey: string, id: string) {
+  return (await call<{ status: string }>('GET', `/v1/operator/commands/${id}`, operatorKey)).body
+    .status;
+}
