@@ -16,6 +16,8 @@ export interface CloudOptions {
   /** The MQTT side's health, checked by GET /health; "healthy" until the broker is wired in. */
   readonly brokerHealthy?: () => Promise<boolean> | boolean;
   readonly webhookPost?: WebhookPost;
+  /** Called after every successful write through the API (the MQTT publishers' nudge). */
+  readonly onApiWrite?: () => void;
 }
 
 export interface Cloud {
@@ -33,7 +35,11 @@ export interface Cloud {
 export function storeLocation(config: CloudConfig): StoreLocation {
   return config.databaseUrl === undefined
     ? { engine: 'sqlite', file: join(config.dataDir, 'cloud.sqlite') }
-    : { engine: 'postgres', url: config.databaseUrl };
+    : {
+        engine: 'postgres',
+        url: config.databaseUrl,
+        ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+      };
 }
 
 /** The cloud without MQTT: store, HTTP API and webhook worker, wired from one config. */
@@ -48,8 +54,9 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       clock,
       metrics,
       adminKey: config.adminKey,
-      publicMqttUrl: config.publicMqttUrl,
+      publicMqttUrl: config.publicMqttUrl ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`,
       brokerHealthy: options.brokerHealthy ?? (() => true),
+      onWrite: options.onApiWrite,
     },
     logger,
   );

@@ -3,6 +3,38 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PostamatError } from '../protocol/index.ts';
 
+const mqttUrl = z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://');
+
+/** The wire to the lockers: the embedded aedes broker (default) or an external broker. */
+const mqttSchema = z
+  .strictObject({
+    mode: z.enum(['embedded', 'external']).default('embedded'),
+    /** Embedded: where the broker listens. 1884, not 1883, so a local Mosquitto can coexist. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(1884),
+    /** Embedded: serve mqtts with these PEM files. */
+    tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    /** External: the broker to connect to. */
+    url: mqttUrl.optional(),
+    /** External mqtts: the CA that signed the broker's certificate. */
+    caFile: z.string().min(1).optional(),
+    /** The cloud's own MQTT user; embedded: a random password per start when absent. */
+    username: z.string().min(1).default('postamat-cloud'),
+    password: z.string().min(1).optional(),
+    /** External: the shared-subscription group the cloud workers split the lockers in. */
+    shareGroup: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('postamat-cloud'),
+    topicPrefix: z.string().min(1).optional(),
+    /** How often the publishers look for changed lockers and pending commands without a nudge. */
+    pollMs: z.number().int().min(10).max(60_000).default(1000),
+  })
+  .refine((m) => m.mode !== 'external' || m.url !== undefined, {
+    message: 'external mode needs mqtt.url',
+    path: ['url'],
+  });
+
 /** The cloud's one config schema, validated once at start. */
 export const cloudConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
@@ -11,6 +43,11 @@ export const cloudConfigSchema = z.strictObject({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
     .optional(),
+  /** PostgreSQL: the schema to keep the tables in (default `public`); one per test run. */
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only')
+    .optional(),
   http: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
@@ -18,10 +55,12 @@ export const cloudConfigSchema = z.strictObject({
     })
     .default({ host: '127.0.0.1', port: 8080 }),
   adminKey: z.string().min(16, 'admin key must be at least 16 characters').optional(),
-  publicMqttUrl: z
-    .string()
-    .regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://')
-    .default('mqtt://127.0.0.1:1883'),
+  /**
+   * The broker URL written into provisioned agents' config files. Absent: the embedded broker's
+   * own address (mqtt.host:port as bound), or mqtt.url in external mode.
+   */
+  publicMqttUrl: mqttUrl.optional(),
+  mqtt: mqttSchema.prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webhookIntervalMs: z.number().int().min(50).max(60_000).default(1000),
 });
@@ -31,11 +70,22 @@ export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   POSTAMAT_DATA_DIR: ['dataDir'],
   DATABASE_URL: ['databaseUrl'],
+  POSTAMAT_DATABASE_SCHEMA: ['databaseSchema'],
   POSTAMAT_HTTP_HOST: ['http', 'host'],
   POSTAMAT_HTTP_PORT: ['http', 'port'],
   POSTAMAT_ADMIN_KEY: ['adminKey'],
   POSTAMAT_PUBLIC_MQTT_URL: ['publicMqttUrl'],
   POSTAMAT_LOG_LEVEL: ['logLevel'],
+  POSTAMAT_MQTT_MODE: ['mqtt', 'mode'],
+  POSTAMAT_MQTT_HOST: ['mqtt', 'host'],
+  POSTAMAT_MQTT_PORT: ['mqtt', 'port'],
+  POSTAMAT_MQTT_URL: ['mqtt', 'url'],
+  POSTAMAT_MQTT_USERNAME: ['mqtt', 'username'],
+  POSTAMAT_MQTT_PASSWORD: ['mqtt', 'password'],
+  POSTAMAT_MQTT_SHARE_GROUP: ['mqtt', 'shareGroup'],
+  POSTAMAT_MQTT_TLS_CERT: ['mqtt', 'tls', 'certFile'],
+  POSTAMAT_MQTT_TLS_KEY: ['mqtt', 'tls', 'keyFile'],
+  POSTAMAT_MQTT_CA: ['mqtt', 'caFile'],
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
 };
 

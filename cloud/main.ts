@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
+import { createSystemdNotifier } from '../agent/drivers/systemd-notify.ts';
 import { isPostamatError } from '../protocol/index.ts';
-import { createCloud } from './app.ts';
 import { ENV_OVERRIDES, loadCloudConfig } from './config.ts';
+import { type CloudService, startCloudService } from './service/cloud-service.ts';
 
 /**
- * Entry point: `tsx cloud/main.ts [--config cloud.yaml]`. Environment overrides:
- * DATABASE_URL, POSTAMAT_DATA_DIR, POSTAMAT_HTTP_HOST/PORT, POSTAMAT_ADMIN_KEY, … (config.ts).
+ * Entry point: `tsx cloud/main.ts [--config cloud.yaml]` — the whole cloud in one process:
+ * store, HTTP API, webhooks, the embedded MQTT broker (or a link to an external one) and the
+ * publishers of sync data and commands. Environment overrides: config.ts (ENV_OVERRIDES).
+ * Exit codes: 0 after SIGINT/SIGTERM, 2 bad config, 1 could not start (one line says why).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -19,15 +22,30 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const cloud = await createCloud(config);
-  await cloud.start();
+  let service: CloudService;
+  try {
+    service = await startCloudService(config);
+  } catch (error) {
+    const code = isPostamatError(error) ? `[${error.code}] ` : '';
+    process.stderr.write(`cloud failed to start: ${code}${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const notifier = createSystemdNotifier();
+  await notifier.ready(`http ${service.httpUrl}, mqtt ${service.brokerUrl}`);
+  // The watchdog is fed only while the broker link is up: a cloud cut off from its lockers is
+  // restarted by systemd rather than left half-alive.
+  const stopWatchdog = notifier.startWatchdog(() => service.brokerConnected());
+  let stopping = false;
   const stop = async (signal: string) => {
-    cloud.logger.info({ event: 'cloud.stopping', signal }, 'stopping');
-    await cloud.stop();
+    if (stopping) return;
+    stopping = true;
+    service.cloud.logger.info({ event: 'cloud.stopping', signal }, 'stopping');
+    stopWatchdog();
+    await service.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 await main();

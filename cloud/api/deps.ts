@@ -13,4 +13,6 @@ export interface ApiDeps {
   readonly publicMqttUrl: string;
   /** Broker health for /health; the MQTT side injects it. */
   readonly brokerHealthy: () => Promise<boolean> | boolean;
+  /** Called after every successful non-GET request: the MQTT publishers look for changes. */
+  readonly onWrite?: (() => void) | undefined;
 }

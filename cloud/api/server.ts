@@ -54,6 +54,10 @@ export async function buildApi(
       { method: request.method, route, status },
       reply.elapsedTime / 1000,
     );
+    // A successful write may have changed what some locker must hold or do: tell the publishers.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) {
+      deps.onWrite?.();
+    }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const routes of [

@@ -58,3 +58,19 @@ export async function bumpSyncVersion(trx: Db, lockerId: string): Promise<number
     .executeTakeFirst();
   return row?.sync_version ?? 0;
 }
+
+/**
+ * Courier credentials ride whole in every sync message, so a courier added, deactivated or a
+ * tenant newly admitted changes every locker the tenant may use: bumping their versions makes
+ * the publisher push a delta (it carries the credentials) to each of them.
+ */
+export async function bumpTenantLockers(db: Db, tenantId: string): Promise<void> {
+  await db
+    .updateTable('lockers')
+    .set((eb) => ({ sync_version: eb('sync_version', '+', 1) }))
+    .where('operator_id', 'in', (eb) =>
+      eb.selectFrom('operator_tenants').select('operator_id').where('tenant_id', '=', tenantId),
+    )
+    .where('revoked', '=', 0)
+    .execute();
+}

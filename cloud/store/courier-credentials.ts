@@ -1,6 +1,6 @@
 import { PostamatError, type SyncMessage } from '../../protocol/index.ts';
 import { hmacHex, keyedHash, newSecret } from '../security/secrets.ts';
-import type { Db, StoreContext } from './context.ts';
+import { bumpTenantLockers, type Db, type StoreContext } from './context.ts';
 
 const DAY = 86_400_000;
 
@@ -94,6 +94,7 @@ export function courierCredentialStore(ctx: StoreContext) {
     async deactivateCourier(tenantId: string, courierId: string): Promise<void> {
       await ownCourier(tenantId, courierId);
       await ctx.db.updateTable('couriers').set({ active: 0 }).where('id', '=', courierId).execute();
+      await bumpTenantLockers(ctx.db, tenantId);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { PostamatError } from '../../protocol/index.ts';
 import { hashesEqual, newId, newSecret, sha256Hex } from '../security/secrets.ts';
-import type { StoreContext } from './context.ts';
+import { bumpTenantLockers, type StoreContext } from './context.ts';
 import type { ApiKeyRow } from './schema.ts';
 
 export type OwnerKind = ApiKeyRow['owner_kind'];
@@ -131,6 +131,7 @@ export function tenantStore(ctx: StoreContext) {
         .values({ operator_id: operatorId, tenant_id: tenantId })
         .onConflict((oc) => oc.columns(['operator_id', 'tenant_id']).doNothing())
         .execute();
+      await bumpTenantLockers(db, tenantId);
     },
 
     async createCourier(tenantId: string, name: string) {
@@ -139,6 +140,7 @@ export function tenantStore(ctx: StoreContext) {
         .insertInto('couriers')
         .values({ id: courier.id, tenant_id: tenantId, name, created_at: courier.createdAt })
         .execute();
+      await bumpTenantLockers(db, tenantId);
       return courier;
     },
 

@@ -46,7 +46,8 @@ export async function postgresTestStore(clock?: Clock): Promise<TestStore> {
   };
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs one statement as the test database's owner (creating and dropping test schemas). */
+export async function adminQuery(text: string): Promise<void> {
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
   try {

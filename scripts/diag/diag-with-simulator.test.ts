@@ -81,6 +81,14 @@ describe('diag CLI against the standalone simulator', () => {
     expect(run.stdout).toMatch(/door 3 did NOT open within 1 s/);
   });
 
+  it('open on a door already open pulses and says the sensor cannot confirm', async () => {
+    const sim = await simulator(['--tcp', '0', '--board', '1:16']);
+    await sim.control.forceOpen(1, 2);
+    const run = await diag(['--tcp', `127.0.0.1:${sim.tcpPort}`, 'open', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/door 2 was already open; its sensor cannot confirm the lock/);
+  });
+
   it('scan finds the addresses that answer', async () => {
     const sim = await simulator(['--tcp', '0', '--board', '2:8', '--board', '5:8']);
     const run = await diag(['--tcp', `127.0.0.1:${sim.tcpPort}`, '--to', '6', 'scan']);

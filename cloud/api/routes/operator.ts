@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CELL_FEATURES } from '../../../protocol/index.ts';
+import { CELL_FEATURES, PostamatError } from '../../../protocol/index.ts';
 import { operatorOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { errorResponses, idParam, lockerId, security, size } from '../schemas.ts';
@@ -211,6 +211,26 @@ export const operatorRoutes =
           actor: operatorId,
         });
         return reply.code(202).send(command);
+      },
+    );
+
+    app.get(
+      '/v1/operator/commands/:id',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'A command and its state: pending, sent, or the outcome the locker reported',
+          params: idParam,
+          response: { 200: commandView.extend({ status: z.string() }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const command = await store.getCommand(request.params.id);
+        if (command === undefined) throw new PostamatError('not-found', 'no such command', {});
+        // Another operator's command is answered like a missing one.
+        await store.assertOperatorOwns(operatorOf(request), command.lockerId);
+        return command;
       },
     );
 

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { MqttClient } from 'mqtt';
+import pino, { type Logger } from 'pino';
+import { type Clock, systemClock } from '../../protocol/index.ts';
+import { LOG_REDACT } from '../api/server.ts';
+import { type Cloud, type CloudOptions, createCloud } from '../app.ts';
+import type { CloudConfig } from '../config.ts';
+import { CloudLink } from '../mqtt/cloud-link.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/embedded-broker.ts';
+import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts';
+import type { LockerCredentialStore } from '../ports.ts';
+import { CommandPusher } from './command-pusher.ts';
+import { type NudgedLoop, nudgedLoop } from './nudged-loop.ts';
+import { withPortHint } from './port-in-use.ts';
+import { recordPresence } from './presence-recorder.ts';
+import { SyncPusher } from './sync-pusher.ts';
+
+export interface CloudServiceOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly webhookPost?: CloudOptions['webhookPost'];
+}
+
+export interface CloudService {
+  readonly cloud: Cloud;
+  /** The bound HTTP address, e.g. http://127.0.0.1:8080. */
+  readonly httpUrl: string;
+  /** The broker URL the cloud's own client uses (embedded: the bound port). */
+  readonly brokerUrl: string;
+  /** The URL written into provisioned agents' config files. */
+  readonly publicMqttUrl: string;
+  /** Undefined in external-broker mode. */
+  readonly broker: EmbeddedBroker | undefined;
+  readonly link: CloudLink;
+  readonly counters: MqttCounters;
+  readonly syncPusher: SyncPusher;
+  readonly commandPusher: CommandPusher;
+  /** Whether the cloud's MQTT client is connected to the broker now (GET /health's check). */
+  brokerConnected(): boolean;
+  /** Asks the publishers to look for changed lockers and pending commands now. */
+  nudge(): void;
+  /** Stops accepting, then closes the publishers, the link, the broker and the store. */
+  stop(): Promise<void>;
+}
+
+/** The one cloud process: store + HTTP API + webhooks + MQTT broker/link + publishers. */
+export async function startCloudService(
+  config: CloudConfig,
+  options: CloudServiceOptions = {},
+): Promise<CloudService> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
+  const counters = createMqttCounters();
+  const internal = {
+    username: config.mqtt.username,
+    // Embedded: the only user of this password is this process, so a fresh one per start will do.
+    password: config.mqtt.password ?? randomBytes(24).toString('base64url'),
+  };
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});
+  };
+  try {
+    // The broker starts first (its bound port goes into provisioned config files); until the
+    // store is open it refuses every locker.
+    let credentials: LockerCredentialStore | undefined;
+    const broker =
+      config.mqtt.mode === 'embedded'
+        ? await withPortHint(
+            'MQTT',
+            config.mqtt.port,
+            { env: 'POSTAMAT_MQTT_PORT', path: 'mqtt.port' },
+            () =>
+              startEmbeddedBroker({
+                port: config.mqtt.port,
+                host: config.mqtt.host,
+                ...(config.mqtt.tls === undefined ? {} : { tls: config.mqtt.tls }),
+                ...(config.mqtt.topicPrefix === undefined
+                  ? {}
+                  : { topicPrefix: config.mqtt.topicPrefix }),
+                credentials: {
+                  verifyLockerSecret: async (id, secret) =>
+                    credentials?.verifyLockerSecret(id, secret) ?? false,
+                },
+                internal,
+                counters,
+                logger: logger.child({ part: 'broker' }),
+              }),
+          )
+        : undefined;
+    if (broker !== undefined) cleanups.push(() => broker.close());
+    const brokerUrl = broker?.url ?? (config.mqtt.url as string);
+    const publicMqttUrl = config.publicMqttUrl ?? publicUrlOf(config, broker, brokerUrl);
+
+    let link: CloudLink | undefined;
+    let onApiWrite = () => {};
+    const cloud = await createCloud(
+      { ...config, publicMqttUrl },
+      {
+        clock,
+        logger,
+        brokerHealthy: () => link !== undefined && linkConnected(link),
+        // Every successful write through the API may change what some locker must hold.
+        onApiWrite: () => onApiWrite(),
+        ...(options.webhookPost === undefined ? {} : { webhookPost: options.webhookPost }),
+      },
+    );
+    cleanups.push(() => cloud.stop());
+    credentials = cloud.store;
+
+    const syncPusher = new SyncPusher({
+      syncVersions: () => cloud.store.syncVersions(),
+      buildSyncMessage: (id, since) => cloud.store.buildSyncMessage(id, since),
+      sendSync: (message) => (link as CloudLink).sendSync(message),
+      logger: logger.child({ part: 'sync-pusher' }),
+    });
+    link = await CloudLink.connect({
+      url: brokerUrl,
+      mode: config.mqtt.mode,
+      username: internal.username,
+      password: internal.password,
+      shareGroup: config.mqtt.shareGroup,
+      ...(config.mqtt.topicPrefix === undefined ? {} : { topicPrefix: config.mqtt.topicPrefix }),
+      ...(config.mqtt.caFile === undefined
+        ? {}
+        : { tls: { ca: readFileSync(config.mqtt.caFile) } }),
+      store: cloud.ingest,
+      buildSync: syncPusher.builder,
+      clock,
+      counters,
+      logger: logger.child({ part: 'mqtt' }),
+    });
+    const connectedLink = link;
+    cleanups.push(() => connectedLink.close());
+    const commandPusher = new CommandPusher({
+      pendingCommands: () => cloud.store.pendingCommands(),
+      markCommandSent: (id) => cloud.store.markCommandSent(id),
+      sendCommand: (command) => connectedLink.sendCommand(command),
+      isOnline: (id) => connectedLink.presence.get(id)?.online === true,
+      logger: logger.child({ part: 'commands' }),
+    });
+    const loops = startLoops(config, logger, syncPusher, commandPusher);
+    cleanups.push(async () => void (await Promise.all(loops.map((l) => l.stop()))));
+    const nudge = () => {
+      for (const loop of loops) loop.nudge();
+    };
+    const stopPresence = recordPresence(
+      connectedLink.presence,
+      cloud.store,
+      logger,
+      (id, entry) => {
+        syncPusher.onPresence(id, entry);
+        if (entry.online) nudge();
+      },
+    );
+    cleanups.push(async () => stopPresence());
+    cloud.metrics.setLockersConnectedSource(() => connectedLink.presence.onlineCount());
+    // Every successful write through the API may have changed what some locker must hold.
+    onApiWrite = nudge;
+
+    const httpUrl = await withPortHint(
+      'HTTP',
+      config.http.port,
+      { env: 'POSTAMAT_HTTP_PORT', path: 'http.port' },
+      () => cloud.start(),
+    );
+    logger.info({ event: 'cloud.service.started', httpUrl, brokerUrl, publicMqttUrl });
+    return {
+      cloud,
+      httpUrl,
+      brokerUrl,
+      publicMqttUrl,
+      broker,
+      link: connectedLink,
+      counters,
+      syncPusher,
+      commandPusher,
+      brokerConnected: () => linkConnected(connectedLink),
+      nudge,
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function startLoops(
+  config: CloudConfig,
+  logger: Logger,
+  syncPusher: SyncPusher,
+  commandPusher: CommandPusher,
+): NudgedLoop[] {
+  const timing = { pollMs: config.mqtt.pollMs, debounceMs: 20, logger };
+  return [
+    nudgedLoop('sync.push', () => syncPusher.pass(), timing),
+    nudgedLoop('command.push', () => commandPusher.pass(), timing),
+  ];
+}
+
+function publicUrlOf(
+  config: CloudConfig,
+  broker: EmbeddedBroker | undefined,
+  brokerUrl: string,
+): string {
+  if (broker === undefined) return brokerUrl;
+  const host =
+    config.mqtt.host === '0.0.0.0' || config.mqtt.host === '::' ? '127.0.0.1' : config.mqtt.host;
+  return `${config.mqtt.tls === undefined ? 'mqtt' : 'mqtts'}://${host}:${broker.port}`;
+}
+
+/** Whether the cloud's own MQTT client is connected to the broker right now. */
+function linkConnected(link: CloudLink): boolean {
+  // CloudLink keeps its client private; read its state until CloudLink exposes it.
+  return (link as unknown as { client: MqttClient }).client.connected;
+}

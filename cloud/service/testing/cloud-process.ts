@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildSync } from 'esbuild';
+
+const root = new URL('../../..', import.meta.url).pathname;
+
+/** TEST SUPPORT — bundles cloud/main.ts once (packages stay external), like the agent's. */
+export function bundleCloudMain(): string {
+  const outfile = join(root, '.tmp', `cloud-main-${process.pid}.mjs`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  buildSync({
+    entryPoints: [join(root, 'cloud/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** TEST SUPPORT — the real cloud process; resolves once it logged `cloud.service.started`. */
+export class CloudProcess {
+  readonly exited: Promise<number | null>;
+  readonly stderr: string[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    public httpUrl = '',
+  ) {
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static start(
+    bundle: string,
+    env: Record<string, string>,
+    timeoutMs = 30_000,
+  ): Promise<CloudProcess> {
+    const child = spawn(process.execPath, [bundle], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = new CloudProcess(child);
+    createInterface({ input: child.stderr! }).on('line', (line) => proc.stderr.push(line));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('cloud not started in time')), timeoutMs);
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const entry = parseJson(line);
+        if (entry?.event !== 'cloud.service.started') return;
+        clearTimeout(timer);
+        proc.httpUrl = String(entry.httpUrl);
+        resolve(proc);
+      });
+      void proc.exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`cloud exited with ${code}: ${proc.stderr.join('\n')}`));
+      });
+    });
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+function parseJson(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
