@@ -46,7 +46,7 @@ export function banner({ settings, state, lockers, statuses, courierCode }: Bann
   if (waiting && courierCode) {
     const kiosk = lockers.find((l) => l.id === waiting.lockerId)?.kioskUrl;
     lines.push(
-      `Be the courier: at ${kiosk} tap «Курьер», enter today's code ${courierCode}, scan or type ${waiting.barcode}.`,
+      `Be the courier: at ${kiosk} tap «Я курьер», enter today's code ${courierCode}, scan or type ${waiting.barcode}.`,
     );
   }
   lines.push(
