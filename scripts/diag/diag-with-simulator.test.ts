@@ -100,8 +100,15 @@ describe('diag CLI against the standalone simulator', () => {
 
   it('watch prints door events live', async () => {
     const sim = await simulator(['--tcp', '0', '--board', '1:16']);
-    const child = spawn(tsx, ['scripts/diag.ts', '--tcp', `127.0.0.1:${sim.tcpPort}`, 'watch'], {
-      cwd: root,
+    // node itself rather than the tsx CLI, so Ctrl-C (SIGINT) reaches diag with no relay between.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/diag.ts', '--tcp', `127.0.0.1:${sim.tcpPort}`, 'watch'],
+      { cwd: root },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     cleanup.push(async () => void child.kill('SIGINT'));
     const lines = createInterface({ input: child.stdout });
@@ -109,7 +116,7 @@ describe('diag CLI against the standalone simulator', () => {
     const waitLine = (pattern: RegExp) =>
       new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no line ${pattern} in ${seen.join('|')}`)),
+          () => reject(new Error(`no line ${pattern} in ${seen.join('|')}; stderr: ${stderr}`)),
           15_000,
         );
         const check = (line: string) => {
@@ -129,6 +136,6 @@ describe('diag CLI against the standalone simulator', () => {
     await waitLine(/door 9 closed/);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited, `stdout: ${seen.join('\n')}\nstderr: ${stderr}`).toBe(0);
   });
 });
