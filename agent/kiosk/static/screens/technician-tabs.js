@@ -31,8 +31,10 @@ function cellsTab(app, state) {
   const cells = [...state.status.cells].sort((a, b) =>
     String(a.id).localeCompare(String(b.id), undefined, { numeric: true }),
   );
+  /** Live door edges since login win over the door states read at login. @type {Record<string, string>} */
+  const live = state.doors ?? {};
   /** @type {Record<string, string>} */
-  const doors = state.doors ?? {};
+  const doors = Object.fromEntries(cells.map((c) => [c.id, live[c.id] ?? c.door]));
   const selected = cells.find((/** @type {any} */ c) => c.id === state.selected);
   return h(
     'div.tech-cells',
