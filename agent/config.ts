@@ -59,6 +59,13 @@ const boardsSchema = z.union([
   }),
 ]);
 
+const gpioInputSchema = z.strictObject({
+  /** Linux GPIO number. */
+  pin: z.number().int().min(0).max(1023),
+  activeLow: z.boolean().optional(),
+  debounceMs: z.number().int().min(0).max(1000).optional(),
+});
+
 /** The one schema of the agent's config, validated once at start. */
 export const agentConfigSchema = z.strictObject({
   lockerId: z.string().regex(LOCKER_ID_PATTERN, 'locker id must be topic-safe'),
@@ -96,6 +103,15 @@ export const agentConfigSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8081),
       idleMs: z.number().int().positive().default(60_000),
+    })
+    .optional(),
+  /** The cabinet's own switches on GPIO (through onoff); absent: none wired. */
+  gpio: z
+    .strictObject({
+      tamper: gpioInputSchema.optional(),
+      /** Active when mains power is LOST (e.g. a UPS "on battery" contact). */
+      mains: gpioInputSchema.optional(),
+      serviceDoor: gpioInputSchema.optional(),
     })
     .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */
