@@ -49,9 +49,15 @@ describe.each(TEST_ENGINES)('store contract ($engine): sync snapshot or delta', 
     t = await open(new FakeClock());
     const { tenant } = await seedNetwork(t.store);
     await t.store.createOrder(tenant.id, parcel);
-    const { version } = await t.store.buildSyncMessage('L1');
-    expect((await t.store.buildSyncMessage('L1', version + 5)).kind).toBe('snapshot');
     expect((await t.store.buildSyncMessage('L1', 0)).kind).toBe('snapshot');
+    const held = (await t.store.buildSyncMessage('L1')).version + 5;
+    // Newer than what the locker holds, or the locker would drop it as stale.
+    expect(await t.store.buildSyncMessage('L1', held)).toMatchObject({
+      kind: 'snapshot',
+      version: held + 1,
+    });
+    const { version } = await t.store.buildSyncMessage('L1');
+    expect(version).toBe(held + 1);
     expect(await t.store.buildSyncMessage('L1', version)).toMatchObject({
       kind: 'delta',
       baseVersion: version,

@@ -41,14 +41,33 @@ export async function buildSyncMessage(
   since?: number,
   limits: SyncLimits = DEFAULT_SYNC_LIMITS,
 ): Promise<SyncMessage> {
-  const locker = await lockerRow(ctx, lockerId);
-  const delta = deltaPossible(since, locker, limits);
+  let locker = await lockerRow(ctx, lockerId);
+  const future = since !== undefined && since > locker.sync_version;
+  if (future) {
+    await leapPast(ctx, lockerId, since);
+    locker = await lockerRow(ctx, lockerId);
+  }
+  const delta = !future && deltaPossible(since, locker, limits);
   const message = await buildFrom(ctx, lockerId, locker, delta ? since : undefined);
   // Tombstones pruned while this was read (the horizon passed `since`) may be missing from it.
   if (delta && since < (await lockerRow(ctx, lockerId)).sync_horizon) {
     return buildFrom(ctx, lockerId, await lockerRow(ctx, lockerId), undefined);
   }
   return message;
+}
+
+/**
+ * A locker holding a version the cloud never issued (a cloud restored from a backup) would drop
+ * any message not newer than it: the locker's version jumps past it, so the snapshot that follows
+ * is newer and replaces what the locker holds. Versions only ever grow.
+ */
+async function leapPast(ctx: StoreContext, lockerId: string, since: number): Promise<void> {
+  await ctx.db
+    .updateTable('lockers')
+    .set({ sync_version: since + 1 })
+    .where('id', '=', lockerId)
+    .where('sync_version', '<=', since)
+    .execute();
 }
 
 async function buildFrom(
