@@ -65,7 +65,7 @@ export class StoreSyncTarget implements SyncTarget {
       }
       for (const p of message.parcels ?? []) this.upsertParcel(p, message);
       for (const id of message.removed?.credentials ?? []) store.access.removeCredential(id);
-      for (const id of message.removed?.codes ?? []) store.orders.removeCodesOf(id);
+      for (const hash of message.removed?.codes ?? []) store.orders.removeCode(hash);
       for (const id of message.removed?.parcels ?? []) this.cancelOrder(id);
       if (message.kind === 'snapshot') this.dropWhatSnapshotLacks(message);
       store.access.setMetaNumber('sync_version', message.version);

@@ -150,12 +150,13 @@ async function buildFrom(
   };
   if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);
-  const removedCodes = codes.filter((c) => c.live === 0).map((c) => c.step_id);
+  // Codes go by their hash: the locker keys them so (it never learns the cloud's step ids).
+  const removedCodes = codes.filter((c) => c.live === 0).map((c) => c.code_hash);
   return {
     ...message,
     removed: {
       parcels: removedParcels.filter((id) => !liveBookings.some((b) => b.order_id === id)),
-      codes: removedCodes.filter((id) => !liveCodes.some((c) => c.step_id === id)),
+      codes: removedCodes.filter((hash) => !liveCodes.some((c) => c.code_hash === hash)),
     },
   };
 }
