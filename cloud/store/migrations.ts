@@ -284,10 +284,24 @@ const courierCredentials: Migration = {
   },
 };
 
+/**
+ * The oldest version a delta can still start from: tombstones (dead codes, released bookings)
+ * stamped at or below it have been pruned, so a locker holding an older version needs a snapshot.
+ */
+const syncHorizon: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('lockers')
+      .addColumn('sync_horizon', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => ({
     '0001-initial': initial,
     '0002-courier-credentials': courierCredentials,
+    '0003-sync-horizon': syncHorizon,
   }),
 };
 

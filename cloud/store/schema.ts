@@ -70,6 +70,8 @@ export interface LockerRow {
   hash_key: string;
   revoked: number;
   sync_version: number;
+  /** Deltas start at this version or later; older holders get a snapshot (tombstones pruned). */
+  sync_horizon: number;
   created_at: number;
 }
 

@@ -10,11 +10,12 @@ import { lockerStore } from './locker-store.ts';
 import { operationsStore } from './operations-store.ts';
 import { orderChanges } from './order-changes.ts';
 import { orderStore } from './order-store.ts';
+import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
 import { buildSyncMessage } from './sync-payload.ts';
 import { tenantStore } from './tenant-store.ts';
 import { webhookStore } from './webhook-store.ts';
 
-function compose(ctx: StoreContext) {
+function compose(ctx: StoreContext, limits: SyncLimits) {
   return {
     engine: ctx.engine as StoreEngine,
     ...tenantStore(ctx),
@@ -26,7 +27,10 @@ function compose(ctx: StoreContext) {
     ...webhookStore(ctx),
     ...idempotencyStore(ctx),
     ...ingestStore(ctx),
-    buildSyncMessage: (lockerId: string, since?: number) => buildSyncMessage(ctx, lockerId, since),
+    buildSyncMessage: (lockerId: string, since?: number) =>
+      buildSyncMessage(ctx, lockerId, since, limits),
+    /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */
+    pruneSyncTombstones: (keepVersions: number) => pruneSyncTombstones(ctx, keepVersions),
     async ping(): Promise<void> {
       await sql`select 1`.execute(ctx.db);
     },
@@ -45,7 +49,8 @@ export type CloudStore = ReturnType<typeof compose> & EventIngestStore & LockerC
 export async function openStore(
   location: StoreLocation,
   clock: Clock = systemClock,
+  limits: SyncLimits = DEFAULT_SYNC_LIMITS,
 ): Promise<CloudStore> {
   const { db, engine } = await connect(location);
-  return compose({ db, engine, clock });
+  return compose({ db, engine, clock }, limits);
 }
