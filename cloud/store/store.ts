@@ -7,9 +7,11 @@ import { courierCredentialStore } from './courier-credentials.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
+import { manifestStore } from './manifest-store.ts';
 import { operationsStore } from './operations-store.ts';
 import { orderChanges } from './order-changes.ts';
 import { orderStore } from './order-store.ts';
+import { siteStore } from './site-store.ts';
 import { buildSyncMessage } from './sync-payload.ts';
 import { tenantStore } from './tenant-store.ts';
 import { webhookStore } from './webhook-store.ts';
@@ -26,6 +28,8 @@ function compose(ctx: StoreContext) {
     ...webhookStore(ctx),
     ...idempotencyStore(ctx),
     ...ingestStore(ctx),
+    ...manifestStore(ctx),
+    ...siteStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) => buildSyncMessage(ctx, lockerId, since),
     async ping(): Promise<void> {
       await sql`select 1`.execute(ctx.db);

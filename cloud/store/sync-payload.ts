@@ -7,6 +7,7 @@ import {
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { lockerCredentials } from './courier-credentials.ts';
+import { manifestSyncParts } from './manifest-sync.ts';
 
 /** Until tariffs have their own table, every locker charges the network's default grid. */
 export const DEFAULT_TARIFFS: SyncMessage['tariffs'] = [
@@ -105,6 +106,7 @@ export async function buildSyncMessage(
     })),
     // Derived per day rather than stored, so every message carries them whole (upsert by id).
     credentials: await lockerCredentials(ctx, lockerId, locker.hash_key),
+    ...(await manifestSyncParts(ctx, lockerId, locker.hash_key)),
   };
   if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);
