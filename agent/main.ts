@@ -97,6 +97,12 @@ export async function startAgent(config: AgentConfig, log: Logger) {
     doorTimings: config.timings,
     keypad: config.keypad,
     tickMs: config.timings.tickMs,
+    gates: config.gates.map((g) => ({
+      accessPointId: g.accessPointId,
+      boardId: g.board,
+      channel: g.channel,
+    })),
+    collectAtOnce: config.collectAtOnce,
   });
   agent.start();
   const sync = config.sync
