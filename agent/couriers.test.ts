@@ -71,6 +71,14 @@ describe('gate passes, offline', () => {
     ]);
   });
 
+  it('a relay that does not answer is logged next to the granted passage', async () => {
+    f.agent.sync.applySync(manifestSync(2, { passes: [pass('courier-9', '12345678')] }));
+    f.board.setOnline(false);
+    const r = await f.agent.gateEnter({ accessPointId: 'gate-1', code: '12345678' });
+    expect(r).toMatchObject({ ok: false, code: 'board-offline' });
+    expect(eventsOf(f.store, 'gate.relay-failed')).toMatchObject([{ accessPointId: 'gate-1' }]);
+  });
+
   it('refuses outside the window, an unknown code, and a revoked courier; audits each', async () => {
     f.agent.sync.applySync(manifestSync(2, { passes: [pass('courier-2', '55555555')] }));
     f.clock.t = T0 + 2 * HOUR;

@@ -65,9 +65,20 @@ export async function gateEnter(
       passId: pass.passId,
     }),
   );
-  const board = ctx.boards.get(gate.boardId);
-  if (board === undefined) throw new PostamatError('board-offline', `no board ${gate.boardId}`);
-  await board.unlock(gate.channel);
+  try {
+    const board = ctx.boards.get(gate.boardId);
+    if (board === undefined) throw new PostamatError('board-offline', `no board ${gate.boardId}`);
+    await board.unlock(gate.channel);
+  } catch (error) {
+    // The passage was granted but the relay did not answer: the log must say so.
+    ctx.store.transaction(() =>
+      ctx.store.emit('gate.relay-failed', {
+        accessPointId: gate.accessPointId,
+        passId: pass.passId,
+      }),
+    );
+    throw error;
+  }
   ctx.log.info({
     event: 'gate.opened',
     accessPointId: gate.accessPointId,
