@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../protocol/index.ts';
+import { type Clock, isPostamatError } from '../protocol/index.ts';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings } from './domain/door-op.ts';
 import { DEFAULT_KEYPAD_POLICY, type KeypadPolicy } from './domain/keypad-lockout.ts';
 import type { DoorState, LockBoard, LockBoardEvent } from './drivers/lock-board.ts';
 import { courierLogin, technicianLogin } from './services/access-flows.ts';
 import { type AgentEvent, AgentEvents } from './services/agent-events.ts';
 import { codeFromQr, enterCode } from './services/code-flows.ts';
+import { CollectionBatch } from './services/collection-batch.ts';
 import { StoreCommandInbox } from './services/command-inbox.ts';
 import * as courier from './services/courier-flows.ts';
 import { DoorController } from './services/door-controller.ts';
 import type { FlowContext } from './services/flow-context.ts';
+import { type GateConfig, gateEnter } from './services/gate-flows.ts';
 import { keyedHasher } from './services/hasher.ts';
 import { BadInputCounter, fail, type KioskResult } from './services/kiosk-result.ts';
 import type { NetworkLink, NetworkStatus } from './services/network-link.ts';
@@ -36,6 +38,10 @@ export interface AgentOptions {
   readonly tickMs?: number;
   /** The cloud link, for the technician's network tab; absent when no sync is configured. */
   readonly network?: NetworkLink;
+  /** Access points of a closed site this locker drives through relay channels of its bus. */
+  readonly gates?: readonly GateConfig[];
+  /** How many cell doors a batch collection unlocks at once (the lock power supply); default 2. */
+  readonly collectAtOnce?: number;
 }
 
 /**
@@ -163,6 +169,29 @@ export class Agent {
   }
   courierCollect(sessionId: string, orderId: string) {
     return this.bad.guard(() => courier.courierCollect(this.ctx, sessionId, orderId));
+  }
+  /** Opens every cell the courier must empty, a few at a time, each confirmed by its sensor. */
+  courierCollectAll(sessionId: string, orderIds?: readonly string[]) {
+    const listed = this.courierCollectable(sessionId);
+    if (!listed.ok) return listed;
+    const ids = orderIds ?? listed.orders.map((o) => o.orderId);
+    return {
+      ok: true as const,
+      batch: new CollectionBatch(this, sessionId, ids, this.o.collectAtOnce ?? 2),
+    };
+  }
+  /** A courier's daily code typed at a gate this locker drives; checked offline. */
+  async gateEnter(input: { accessPointId: string; code: string }) {
+    const gates = new Map((this.o.gates ?? []).map((g) => [g.accessPointId, g]));
+    try {
+      const result = await gateEnter(this.ctx, gates, input);
+      if (!result.ok) this.bad.count(result.code);
+      return result;
+    } catch (error) {
+      if (!isPostamatError(error)) throw error;
+      this.bad.count(error.code);
+      return fail(error.code, error.message);
+    }
   }
   /** A pickup, return or deposit code typed on the keypad. */
   enterCode(code: string) {

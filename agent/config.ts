@@ -115,6 +115,18 @@ export const agentConfigSchema = z.strictObject({
     })
     .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */
+  /** Access points of a closed site this locker drives from a relay channel of its bus. */
+  gates: z
+    .array(
+      z.strictObject({
+        accessPointId: z.string().min(1),
+        board: z.string().min(1),
+        channel: z.number().int().min(1),
+      }),
+    )
+    .default([]),
+  /** Cell doors a courier's batch collection unlocks at once (the lock power supply). */
+  collectAtOnce: z.number().int().min(1).max(16).default(2),
   control: z.enum(['none', 'stdio']).default('none'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -135,6 +135,12 @@ export async function startAgent(
     keypad: config.keypad,
     tickMs: config.timings.tickMs,
     ...(config.sync ? { network } : {}),
+    gates: config.gates.map((g) => ({
+      accessPointId: g.accessPointId,
+      boardId: g.board,
+      channel: g.channel,
+    })),
+    collectAtOnce: config.collectAtOnce,
   });
   agent.start();
   const stopGpio = await startGpio(config, agent, log.child({ part: 'gpio' }), deps.pinFactory);

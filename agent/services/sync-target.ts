@@ -64,6 +64,8 @@ export class StoreSyncTarget implements SyncTarget {
         });
       }
       for (const p of message.parcels ?? []) this.upsertParcel(p, message);
+      if (message.passes) store.passes.replacePasses(message.passes);
+      if (message.routeParcels) store.passes.replaceRouteParcels(message.routeParcels);
       for (const id of message.removed?.credentials ?? []) store.access.removeCredential(id);
       for (const hash of message.removed?.codes ?? []) store.orders.removeCode(hash);
       for (const id of message.removed?.parcels ?? []) this.cancelOrder(id);

@@ -16,8 +16,10 @@ import { accountRoutes } from './routes/accounts.ts';
 import { courierRoutes } from './routes/couriers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lockerRoutes } from './routes/lockers.ts';
+import { manifestRoutes } from './routes/manifests.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { siteRoutes } from './routes/sites.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Never log keys, codes or phones: request logs carry method, route and status only. */
@@ -68,6 +70,8 @@ export async function buildApi(
     orderRoutes,
     webhookRoutes,
     operatorRoutes,
+    manifestRoutes,
+    siteRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -21,7 +21,8 @@ export interface TenantRow {
 
 export interface ApiKeyRow {
   id: string;
-  owner_kind: 'tenant' | 'operator';
+  /** `site`: a closed site's management, reading its passage log. */
+  owner_kind: 'tenant' | 'operator' | 'site';
   owner_id: string;
   /** SHA-256 of the secret part: keys are 256-bit random, so a slow hash adds nothing. */
   secret_hash: string;
@@ -226,7 +227,56 @@ export interface IdempotencyRow {
   created_at: number;
 }
 
+export interface AccessPointRow {
+  id: string;
+  site_id: string;
+  name: string;
+  /** gate | barrier | door */
+  kind: string;
+  /** locker-relay | agent-gate | webhook */
+  driver: string;
+  /** For locker-relay and agent-gate: the agent that checks passes and drives the relay. */
+  locker_id: string | null;
+  /** For webhook: the complex's access system, and the secret its requests are signed with. */
+  url: string | null;
+  secret: string | null;
+  created_at: number;
+}
+
+export interface ManifestRow {
+  id: string;
+  tenant_id: string;
+  courier_id: string;
+  /** JSON array of order ids the route is limited to, or null: all the tenant's work there. */
+  order_ids: string | null;
+  pass_window_ms: number;
+  created_at: number;
+}
+
+export interface ManifestStopRow {
+  manifest_id: string;
+  pos: number;
+  locker_id: string;
+  visit_at: number;
+}
+
+export interface PassageRow {
+  id: string;
+  site_id: string;
+  access_point_id: string;
+  courier_id: string | null;
+  tenant_id: string | null;
+  at: number;
+  /** allowed | refused | failed (the access system did not answer) */
+  outcome: string;
+  reason: string | null;
+}
+
 export interface Database {
+  access_points: AccessPointRow;
+  manifests: ManifestRow;
+  manifest_stops: ManifestStopRow;
+  passages: PassageRow;
   operators: OperatorRow;
   tenants: TenantRow;
   api_keys: ApiKeyRow;

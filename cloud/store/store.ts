@@ -7,9 +7,11 @@ import { courierCredentialStore } from './courier-credentials.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
+import { manifestStore } from './manifest-store.ts';
 import { operationsStore } from './operations-store.ts';
 import { orderChanges } from './order-changes.ts';
 import { orderStore } from './order-store.ts';
+import { siteStore } from './site-store.ts';
 import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
 import { buildSyncMessage } from './sync-payload.ts';
 import { tenantStore } from './tenant-store.ts';
@@ -27,6 +29,8 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...webhookStore(ctx),
     ...idempotencyStore(ctx),
     ...ingestStore(ctx),
+    ...manifestStore(ctx),
+    ...siteStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */

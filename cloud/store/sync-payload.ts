@@ -7,6 +7,7 @@ import {
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { lockerCredentials } from './courier-credentials.ts';
+import { manifestSyncParts } from './manifest-sync.ts';
 import { DEFAULT_SYNC_LIMITS, deltaPossible, type SyncLimits } from './sync-horizon.ts';
 
 /** Until tariffs have their own table, every locker charges the network's default grid. */
@@ -147,6 +148,7 @@ async function buildFrom(
     })),
     // Derived per day rather than stored, so every message carries them whole (upsert by id).
     credentials: await lockerCredentials(ctx, lockerId, locker.hash_key),
+    ...(await manifestSyncParts(ctx, lockerId, locker.hash_key)),
   };
   if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);
