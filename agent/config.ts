@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, PostamatError } from '../protocol/index.ts';
+import {
+  applyEnvOverrides,
+  CELL_FEATURES,
+  CELL_SIZES,
+  type EnvOverrides,
+  LOCKER_ID_PATTERN,
+  PostamatError,
+} from '../protocol/index.ts';
 
 const cellSchema = z.strictObject({
   cellId: z.string().min(1),
@@ -150,15 +158,35 @@ export function parseAgentConfig(raw: unknown): AgentConfig {
   });
 }
 
-export function loadAgentConfig(file: string): AgentConfig {
+/** Environment overrides of the agent's config file: variable → config path. */
+export const AGENT_ENV_OVERRIDES: EnvOverrides = {
+  POSTAMAT_LOCKER_ID: ['lockerId'],
+  POSTAMAT_AGENT_DATA_DIR: ['dataDir'],
+  POSTAMAT_AGENT_SYNC_URL: ['sync', 'url'],
+  POSTAMAT_AGENT_SYNC_SECRET: ['sync', 'secret'],
+  POSTAMAT_AGENT_KIOSK_HOST: ['kiosk', 'host'],
+  POSTAMAT_AGENT_KIOSK_PORT: ['kiosk', 'port'],
+  POSTAMAT_AGENT_LOG_LEVEL: ['logLevel'],
+};
+
+/** Reads a JSON or YAML config file, applies the environment, and validates it once. */
+export function loadAgentConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AgentConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new PostamatError(
       'bad-config',
       `cannot read config ${file}: ${(error as Error).message}`,
     );
   }
-  return parseAgentConfig(raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new PostamatError('bad-config', `config ${file} must hold an object`);
+  }
+  return parseAgentConfig(
+    applyEnvOverrides(raw as Record<string, unknown>, AGENT_ENV_OVERRIDES, env),
+  );
 }
