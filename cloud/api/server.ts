@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { notificationRoutes } from '../notifications/notification-routes.ts';
 import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -21,7 +22,16 @@ import { orderRoutes } from './routes/orders.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Never log keys, codes or phones: request logs carry method, route and status only. */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers["idempotency-key"]'];
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
+  'phone',
+  'code',
+  'text',
+  '*.phone',
+  '*.code',
+  '*.text',
+];
 
 export async function buildApi(
   deps: ApiDeps,
@@ -68,6 +78,7 @@ export async function buildApi(
     orderRoutes,
     webhookRoutes,
     operatorRoutes,
+    notificationRoutes,
   ]) {
     await app.register(routes(deps));
   }

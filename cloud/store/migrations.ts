@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PostamatError } from '../../protocol/index.ts';
+import { notificationsMigration } from '../notifications/notification-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -288,6 +289,7 @@ const provider: MigrationProvider = {
   getMigrations: async () => ({
     '0001-initial': initial,
     '0002-courier-credentials': courierCredentials,
+    '0004-notifications': notificationsMigration,
   }),
 };
 
