@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { LockerEvent } from '../../protocol/index.ts';
+import { LOG_REDACT } from '../api/server.ts';
 import { bearer, type TestApi, testApi } from '../api/test-api.ts';
 import { LOCKER_EVENT_TYPES as T } from '../domain/locker-event-types.ts';
 import type { sqliteTestStore } from '../store/test-stores.ts';
@@ -14,7 +15,10 @@ export const testVault = (): PersonalDataVault => personalDataVault('test1', TES
 
 export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  const logger = pino(
+    { level: 'debug', redact: LOG_REDACT },
+    { write: (line: string) => void lines.push(line) },
+  );
   return { logger, lines };
 }
 
