@@ -91,7 +91,8 @@ export function notificationWorker(deps: NotificationWorkerDeps) {
     const phone =
       provider.addressesPhone && n.phoneSealed !== null ? vault.open(n.phoneSealed) : null;
     const text = await render(n);
-    const result = await provider.send({ ...n, id: n.id, phone, text });
+    const { id, orderId, tenantId, event, language } = n;
+    const result = await provider.send({ id, orderId, tenantId, event, language, phone, text });
     const next =
       result.ok || result.permanent === true
         ? null

@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../protocol/index.ts';
-import { bearer, seedApi } from '../api/test-api.ts';
+import { seedApi } from '../api/test-api.ts';
 import { createMetrics } from '../metrics.ts';
 import { openStore } from '../store/store.ts';
 import { adminQuery, TEST_PG_URL, type TestStore } from '../store/test-stores.ts';
