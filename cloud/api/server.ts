@@ -25,12 +25,11 @@ import { webhookRoutes } from './routes/webhooks.ts';
 export const LOG_REDACT = [
   'req.headers.authorization',
   'req.headers["idempotency-key"]',
+  // A safety net: no log line is written with these, and one that was would show no phone.
   'phone',
-  'code',
-  'text',
   '*.phone',
-  '*.code',
-  '*.text',
+  'recipient',
+  '*.recipient',
 ];
 
 export async function buildApi(

@@ -130,6 +130,28 @@ describe.each(TEST_ENGINES)('notifications end to end ($engine)', ({ open }) => 
     expect((await receivedMessages(n, order.id)).every((m) => m.text === null)).toBe(true);
   });
 
+  it('tells a resident their item is back from the dry cleaner, with the pickup code', async () => {
+    const res = await createOrder(n.api, keys.tenantA, {
+      kind: 'service-round-trip',
+      lockerId: 'L1',
+      size: 'M',
+      barcode: 'DRY-7',
+      recipient: { phone: ALICE, language: 'ru' },
+    });
+    const { order, codes } = res.json();
+    const code = (purpose: string) =>
+      codes.find((c: { purpose: string }) => c.purpose === purpose).code as string;
+    for (const idx of [0, 1, 2]) await stepDone(n.api, 'L1', idx + 1, order.id, idx);
+    await n.worker.tick();
+    const received = await receivedMessages(n, order.id);
+    expect(received.map((m) => m.event).sort()).toEqual(['code-issued', 'item-back']);
+    const back = received.find((m) => m.event === 'item-back');
+    expect(back?.text).toBe(
+      `Ваша вещь вернулась из химчистки: постамат L1 street, код ${code('pickup')}.`,
+    );
+    expect(received.find((m) => m.event === 'code-issued')?.text).toContain(code('deposit'));
+  });
+
   it('holds a phone to its hourly limit, then sends the rest', async () => {
     const ids: string[] = [];
     for (const [i, lockerId] of ['L1', 'L1', 'L2'].entries()) {
