@@ -152,6 +152,31 @@ describe.each(TEST_ENGINES)('notifications end to end ($engine)', ({ open }) => 
     expect(received.find((m) => m.event === 'code-issued')?.text).toContain(code('deposit'));
   });
 
+  it('sends the new locker’s code after a resident’s parcel is redirected', async () => {
+    const res = await createOrder(n.api, keys.tenantA, {
+      kind: 'resident-to-resident',
+      lockerId: 'L1',
+      size: 'M',
+      barcode: 'R2R-2',
+      recipient: { phone: ALICE, language: 'en' },
+    });
+    const { order, codes: before } = res.json();
+    const moved = await n.api.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/redirect`,
+      headers: bearer(keys.tenantA),
+      payload: { lockerId: 'L2' },
+    });
+    expect(moved.statusCode).toBe(200);
+    const pickup = (list: { purpose: string; code: string }[]) =>
+      list.find((c) => c.purpose === 'pickup')?.code ?? 'none';
+    await stepDone(n.api, 'L2', 1, order.id, 0);
+    await n.worker.tick();
+    const [message] = await receivedMessages(n, order.id);
+    expect(message?.text).toContain(`L2 street. Code ${pickup(moved.json().codes)}`);
+    expect(message?.text).not.toContain(pickup(before));
+  });
+
   it('holds a phone to its hourly limit, then sends the rest', async () => {
     const ids: string[] = [];
     for (const [i, lockerId] of ['L1', 'L1', 'L2'].entries()) {

@@ -1,6 +1,9 @@
 import { newId } from '../security/secrets.ts';
 import type { StoreContext } from '../store/context.ts';
+import type { IssuedCode } from '../store/order-codes.ts';
 import { FINISHED_STATUSES } from './domain/notification-plan.ts';
+import type { SealedCodes } from './notification-queue.ts';
+import type { PersonalDataVault } from './personal-data-vault.ts';
 
 /** A message the recording provider kept, sealed like the contact it went to. */
 export interface RecordedMessageInput {
@@ -76,6 +79,30 @@ export function personalDataStore(ctx: StoreContext) {
         textSealed: r.text_sealed,
         createdAt: r.created_at,
       }));
+    },
+
+    /**
+     * After a redirect the codes at the old locker are retired: later messages must carry the
+     * new ones. The vault is the caller's (the store never holds the key).
+     */
+    async resealContactCodes(
+      orderId: string,
+      codes: readonly IssuedCode[],
+      vault: PersonalDataVault,
+    ) {
+      const row = await db
+        .selectFrom('order_contacts')
+        .select('codes_sealed')
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+      if (row?.codes_sealed == null || codes.length === 0) return;
+      const kept = JSON.parse(vault.open(row.codes_sealed)) as SealedCodes;
+      for (const c of codes) kept[c.purpose] = { code: c.code, lockerId: c.lockerId };
+      await db
+        .updateTable('order_contacts')
+        .set({ codes_sealed: vault.seal(JSON.stringify(kept)), key_id: vault.keyId })
+        .where('order_id', '=', orderId)
+        .execute();
     },
 
     /**

@@ -200,6 +200,9 @@ export const orderRoutes =
           request.params.id,
           request.body.lockerId,
         );
+        if (notifications !== undefined) {
+          await store.resealContactCodes(request.params.id, codes, notifications.vault);
+        }
         return { order: await ownOrder(tenantId, request.params.id), codes };
       },
     );
