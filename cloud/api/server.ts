@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { notificationRoutes } from '../notifications/notification-routes.ts';
 import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -23,7 +24,15 @@ import { siteRoutes } from './routes/sites.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Never log keys, codes or phones: request logs carry method, route and status only. */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers["idempotency-key"]'];
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
+  // A safety net: no log line is written with these, and one that was would show no phone.
+  'phone',
+  '*.phone',
+  'recipient',
+  '*.recipient',
+];
 
 export async function buildApi(
   deps: ApiDeps,
@@ -72,6 +81,7 @@ export async function buildApi(
     operatorRoutes,
     manifestRoutes,
     siteRoutes,
+    notificationRoutes,
   ]) {
     await app.register(routes(deps));
   }

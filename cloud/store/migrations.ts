@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PostamatError } from '../../protocol/index.ts';
+import { notificationsMigration } from '../notifications/notification-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -364,6 +365,7 @@ const provider: MigrationProvider = {
     '0002-courier-credentials': courierCredentials,
     '0003-sync-horizon': syncHorizon,
     '0004-sites': sites,
+    '0005-notifications': notificationsMigration,
   }),
 };
 

@@ -272,6 +272,49 @@ export interface PassageRow {
   reason: string | null;
 }
 
+/** The person an order serves: phone and codes sealed (cloud/notifications/personal-data-vault.ts). */
+export interface OrderContactRow {
+  order_id: string;
+  /** Null once erased after the retention period; the order stays, anonymous. */
+  phone_sealed: string | null;
+  phone_hash: string | null;
+  /** What every view shows (`+7 *** ***-45-67`), so views need no key. */
+  phone_masked: string | null;
+  codes_sealed: string | null;
+  key_id: string;
+  language: string;
+  /** JSON array of the channels this order's messages go to. */
+  channels: string;
+  created_at: number;
+  erased_at: number | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  order_id: string;
+  event: string;
+  channel: string;
+  status: string;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+export interface RecordedMessageRow {
+  id: string;
+  notification_id: string;
+  order_id: string;
+  channel: string;
+  event: string;
+  language: string;
+  phone_sealed: string | null;
+  text_sealed: string | null;
+  key_id: string;
+  created_at: number;
+}
+
 export interface Database {
   access_points: AccessPointRow;
   manifests: ManifestRow;
@@ -299,4 +342,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryRow;
   idempotency_keys: IdempotencyRow;
   cloud_secrets: CloudSecretRow;
+  order_contacts: OrderContactRow;
+  notifications: NotificationRow;
+  recorded_messages: RecordedMessageRow;
 }

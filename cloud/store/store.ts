@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { type Clock, systemClock } from '../../protocol/index.ts';
+import { notificationStore } from '../notifications/notification-store.ts';
+import { personalDataStore } from '../notifications/personal-data-store.ts';
 import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
@@ -29,6 +31,8 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...webhookStore(ctx),
     ...idempotencyStore(ctx),
     ...ingestStore(ctx),
+    ...notificationStore(ctx),
+    ...personalDataStore(ctx),
     ...manifestStore(ctx),
     ...siteStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
