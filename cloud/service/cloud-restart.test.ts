@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
 } from './testing/cloud-api-client.ts';
 import { ENGINES, storeEnv } from './testing/cloud-engines.ts';
 import { bundleCloudMain, CloudProcess } from './testing/cloud-process.ts';
+import { freePort } from './testing/free-port.ts';
 import { provisionLocker, type RunningLocker } from './testing/locker-rig.ts';
 
 /**
@@ -43,15 +43,6 @@ afterAll(() => {
   rmSync(agentBundle, { force: true });
   rmSync(cloudBundle, { force: true });
 });
-
-/** The agent's config holds the broker's URL, so the restarted cloud must bind the same port. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 describe.each(ENGINES)('cloud process (%s) killed and restarted', (engine) => {
   it('loses nothing: offline work is ingested once, pending data and commands arrive', async () => {

@@ -107,6 +107,8 @@ export async function startCloudService(
       },
     );
     cleanups.push(() => cloud.stop());
+    // Embedded: every locker has to connect to this process anew, so none is online yet.
+    if (broker !== undefined) await cloud.store.markAllOffline();
     credentials = cloud.store;
 
     const syncPusher = new SyncPusher({

@@ -237,6 +237,14 @@ export function lockerStore(ctx: StoreContext) {
     },
 
     /** Online state as the broker sees it (connect, status message, last will). */
+    /**
+     * At the start of a cloud with the embedded broker nobody is connected yet, whatever the
+     * store remembers from before a crash; last seen stays as it was.
+     */
+    async markAllOffline(): Promise<void> {
+      await db.updateTable('lockers').set({ online: 0 }).where('online', '=', 1).execute();
+    },
+
     async setLockerStatus(lockerId: string, online: boolean, at: number): Promise<void> {
       await db
         .updateTable('lockers')
