@@ -86,6 +86,8 @@ export const agentConfigSchema = z.strictObject({
       url: z.string().min(1),
       secret: z.string().min(1),
       topicPrefix: z.string().optional(),
+      /** mqtts with a certificate no system CA signed: the PEM file of the CA to trust. */
+      caFile: z.string().min(1).optional(),
     })
     .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */

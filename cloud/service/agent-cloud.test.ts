@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleAgentMain } from '../../agent/testing/agent-process.ts';
 import { parseCloudConfig } from '../config.ts';
+import { makeThrowawayCert } from '../mqtt/test-support/throwaway-cert.ts';
 import { waitFor } from '../mqtt/test-support/wait-for.ts';
 import { startCloudService } from './cloud-service.ts';
 import { courierDeposits, waitAgentOrder } from './testing/agent-steps.ts';
@@ -135,6 +136,44 @@ describe.each(ENGINES)('cloud service (%s) and a real agent process', (engine) =
       await locker?.sim.close();
       await service.stop();
       await store.dispose();
+    }
+  });
+});
+
+describe('cloud service with mqtts (embedded broker, TLS from certificate files)', () => {
+  it('provisions an agent that connects over TLS and receives its parcels', async () => {
+    const cert = makeThrowawayCert();
+    const config = parseCloudConfig(undefined, {
+      POSTAMAT_DATA_DIR: join(dir, 'cloud-tls'),
+      POSTAMAT_HTTP_PORT: '0',
+      POSTAMAT_MQTT_PORT: '0',
+      POSTAMAT_ADMIN_KEY: ADMIN,
+      POSTAMAT_MQTT_TLS_CERT: cert.certFile,
+      POSTAMAT_MQTT_TLS_KEY: cert.keyFile,
+    });
+    const service = await startCloudService(config, { logger: pino({ level: 'warn' }) });
+    const call = apiClient(() => service.httpUrl);
+    let locker: RunningLocker | undefined;
+    try {
+      expect(service.publicMqttUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+      const { operatorKey, tenantKey } = await createAccounts(call, ADMIN);
+      locker = await provisionLocker({
+        call,
+        operatorKey,
+        lockerId: 'L-e2e-tls',
+        dir,
+        bundle,
+        channels: 2,
+        syncExtra: { caFile: cert.certFile },
+      });
+      const order = await bookDelivery(call, tenantKey, 'L-e2e-tls', 'BC-TLS-1');
+      await waitAgentOrder(locker.agent, order.orderId, (s) => s !== null, 'the parcel', WAIT);
+      expect((await call('GET', '/health')).status).toBe(200);
+    } finally {
+      await locker?.agent.kill('SIGTERM');
+      await locker?.sim.close();
+      await service.stop();
+      cert.remove();
     }
   });
 });

@@ -124,9 +124,7 @@ export async function startCloudService(
       password: internal.password,
       shareGroup: config.mqtt.shareGroup,
       ...(config.mqtt.topicPrefix === undefined ? {} : { topicPrefix: config.mqtt.topicPrefix }),
-      ...(config.mqtt.caFile === undefined
-        ? {}
-        : { tls: { ca: readFileSync(config.mqtt.caFile) } }),
+      ...linkTls(config),
       store: cloud.ingest,
       buildSync: syncPusher.builder,
       clock,
@@ -216,4 +214,16 @@ function publicUrlOf(
 function linkConnected(link: CloudLink): boolean {
   // CloudLink keeps its client private; read its state until CloudLink exposes it.
   return (link as unknown as { client: MqttClient }).client.connected;
+}
+
+/**
+ * TLS of the cloud's own client. Embedded: it connects over loopback to the listener this very
+ * process opened, whose certificate names the public host, not 127.0.0.1 — so no name check.
+ * External: the broker's CA from the config, full checks.
+ */
+function linkTls(config: CloudConfig): { tls?: { ca?: Buffer; rejectUnauthorized?: boolean } } {
+  if (config.mqtt.mode === 'embedded') {
+    return config.mqtt.tls === undefined ? {} : { tls: { rejectUnauthorized: false } };
+  }
+  return config.mqtt.caFile === undefined ? {} : { tls: { ca: readFileSync(config.mqtt.caFile) } };
 }
