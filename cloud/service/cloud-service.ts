@@ -11,6 +11,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/embedded-broke
 import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts';
 import type { LockerCredentialStore } from '../ports.ts';
 import { CommandPusher } from './command-pusher.ts';
+import { credentialDayWatcher } from './credential-day.ts';
 import { type NudgedLoop, nudgedLoop } from './nudged-loop.ts';
 import { withPortHint } from './port-in-use.ts';
 import { recordPresence } from './presence-recorder.ts';
@@ -140,7 +141,16 @@ export async function startCloudService(
       isOnline: (id) => connectedLink.presence.get(id)?.online === true,
       logger: logger.child({ part: 'commands' }),
     });
-    const loops = startLoops(config, logger, syncPusher, commandPusher);
+    const day = credentialDayWatcher(clock, () => cloud.store.bumpAllSyncVersions());
+    const loops = startLoops(
+      config,
+      logger,
+      async () => {
+        await day.check();
+        await syncPusher.pass();
+      },
+      commandPusher,
+    );
     cleanups.push(async () => void (await Promise.all(loops.map((l) => l.stop()))));
     const nudge = () => {
       for (const loop of loops) loop.nudge();
@@ -189,12 +199,12 @@ export async function startCloudService(
 function startLoops(
   config: CloudConfig,
   logger: Logger,
-  syncPusher: SyncPusher,
+  syncPass: () => Promise<void>,
   commandPusher: CommandPusher,
 ): NudgedLoop[] {
   const timing = { pollMs: config.mqtt.pollMs, debounceMs: 20, logger };
   return [
-    nudgedLoop('sync.push', () => syncPusher.pass(), timing),
+    nudgedLoop('sync.push', syncPass, timing),
     nudgedLoop('command.push', () => commandPusher.pass(), timing),
   ];
 }

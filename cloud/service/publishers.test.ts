@@ -2,6 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Command, Status, SyncMessage } from '../../protocol/index.ts';
 import { CommandPusher } from './command-pusher.ts';
+import { credentialDayWatcher } from './credential-day.ts';
 import { nudgedLoop } from './nudged-loop.ts';
 import { SyncPusher } from './sync-pusher.ts';
 
@@ -150,5 +151,25 @@ describe('nudgedLoop', () => {
     await loop.stop();
     expect(most).toBe(1);
     expect(passes).toBeLessThan(10);
+  });
+});
+
+describe('credentialDayWatcher', () => {
+  it('bumps every locker once when the UTC day turns, not at start, and again after a failure', async () => {
+    let now = Date.UTC(2026, 10, 25, 23, 59);
+    let bumps = 0;
+    let fail = false;
+    const watcher = credentialDayWatcher({ now: () => now }, async () => {
+      if (fail) throw new Error('store down');
+      bumps += 1;
+    });
+    expect(await watcher.check()).toBe(false);
+    now += 2 * 60_000;
+    fail = true;
+    await expect(watcher.check()).rejects.toThrow('store down');
+    fail = false;
+    expect(await watcher.check()).toBe(true);
+    expect(await watcher.check()).toBe(false);
+    expect(bumps).toBe(1);
   });
 });
