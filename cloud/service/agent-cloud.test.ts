@@ -137,7 +137,7 @@ describe.each(ENGINES)('cloud service (%s) and a real agent process', (engine) =
       await service.stop();
       await store.dispose();
     }
-  });
+  }, 120_000);
 });
 
 describe('cloud service with mqtts (embedded broker, TLS from certificate files)', () => {
@@ -175,5 +175,5 @@ describe('cloud service with mqtts (embedded broker, TLS from certificate files)
       await service.stop();
       cert.remove();
     }
-  });
+  }, 120_000);
 });

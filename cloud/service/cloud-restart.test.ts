@@ -185,5 +185,5 @@ describe.each(ENGINES)('cloud process (%s) killed and restarted', (engine) => {
       await cloud.kill('SIGKILL');
       await store.dispose();
     }
-  });
+  }, 180_000);
 });

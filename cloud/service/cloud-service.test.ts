@@ -107,5 +107,5 @@ describe('startCloudService', () => {
     } finally {
       await service.stop();
     }
-  });
+  }, 60_000);
 });
