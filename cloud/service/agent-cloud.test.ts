@@ -177,3 +177,52 @@ describe('cloud service with mqtts (embedded broker, TLS from certificate files)
     }
   }, 120_000);
 });
+
+describe('cloud service on an external broker (Mosquitto at 127.0.0.1:1883)', () => {
+  it('links through a shared subscription; the provisioned agent gets parcels and commands', async () => {
+    const runId = Math.random().toString(36).slice(2, 10);
+    const config = parseCloudConfig(undefined, {
+      POSTAMAT_DATA_DIR: join(dir, 'cloud-external'),
+      POSTAMAT_HTTP_PORT: '0',
+      POSTAMAT_ADMIN_KEY: ADMIN,
+      POSTAMAT_MQTT_MODE: 'external',
+      POSTAMAT_MQTT_URL: 'mqtt://127.0.0.1:1883',
+      POSTAMAT_MQTT_SHARE_GROUP: `e2e-${runId}`,
+      // The CI Mosquitto is shared: a topic tree of this run's own.
+      POSTAMAT_MQTT_TOPIC_PREFIX: `postamat-e2e-${runId}/lockers`,
+    });
+    const service = await startCloudService(config, { logger: pino({ level: 'warn' }) });
+    const call = apiClient(() => service.httpUrl);
+    let locker: RunningLocker | undefined;
+    try {
+      expect(service.broker).toBeUndefined();
+      const { operatorKey, tenantKey } = await createAccounts(call, ADMIN);
+      locker = await provisionLocker({
+        call,
+        operatorKey,
+        lockerId: 'L-e2e-ext',
+        dir,
+        bundle,
+        channels: 2,
+      });
+      const order = await bookDelivery(call, tenantKey, 'L-e2e-ext', 'BC-EXT-1');
+      await waitAgentOrder(locker.agent, order.orderId, (s) => s !== null, 'the parcel', WAIT);
+      const opened = await call<{ id: string }>(
+        'POST',
+        '/v1/operator/lockers/L-e2e-ext/remote-open',
+        operatorKey,
+        { cellId: 'C2', reason: 'external broker remote open' },
+      );
+      await waitFor(
+        async () => (await commandStatus(call, operatorKey, opened.body.id)) === 'applied',
+        'the remote open applied through Mosquitto',
+        WAIT,
+      );
+      expect((await call('GET', '/health')).status).toBe(200);
+    } finally {
+      await locker?.agent.kill('SIGTERM');
+      await locker?.sim.close();
+      await service.stop();
+    }
+  }, 120_000);
+});
