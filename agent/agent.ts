@@ -122,6 +122,8 @@ export class Agent {
         if (e.type === 'board-offline')
           this.ctx.doors.raiseAlarm('board-offline', null, e.boardId, {});
       });
+      // Doors are known again: settle what a restart left waiting for them.
+      if (e.type === 'board-online') this.ctx.doors.reconcile(e.boardId);
       return;
     }
     this.ctx.doors.onBoardEvent(e);

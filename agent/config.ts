@@ -18,6 +18,8 @@ const boardsSchema = z.union([
     count: z.number().int().min(1).max(32).default(1),
     channels: z.number().int().min(1).max(512).default(16),
     springDelayMs: z.number().int().nonnegative().default(300),
+    /** Demo only: a simulated person shuts a door this long after it sprang open. */
+    personCloseMs: z.number().int().positive().optional(),
   }),
   /** Real lock boards: Modbus RTU lines on a serial device or an RTU-over-TCP gateway. */
   z.strictObject({
@@ -88,6 +90,14 @@ export const agentConfigSchema = z.strictObject({
       topicPrefix: z.string().optional(),
       /** mqtts with a certificate no system CA signed: the PEM file of the CA to trust. */
       caFile: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** The touchscreen page, served to Chromium on the same board. */
+  kiosk: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8081),
+      idleMs: z.number().int().positive().default(60_000),
     })
     .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */

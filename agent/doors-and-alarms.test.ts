@@ -1,8 +1,11 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../protocol/index.ts';
+import { Agent } from './agent.ts';
 import {
   eventsOf,
   type Fixture,
+  HASH_KEY,
   LOCKER,
   makeFixture,
   parcelSync,
@@ -199,5 +202,51 @@ describe('cloud commands', () => {
     );
     expect(r.outcome).toBe('applied');
     expect(cellState('C1')).toBe('out-of-service');
+  });
+});
+
+describe('restart reconciliation', () => {
+  function restart(): Agent {
+    f.agent.stop();
+    const again = new Agent({
+      lockerId: LOCKER,
+      hashKey: HASH_KEY,
+      store: f.store,
+      boards: [f.board],
+      clock: f.clock,
+      log: pino({ level: 'silent' }),
+      payments: f.payments,
+      tickMs: 0,
+    });
+    again.start();
+    return again;
+  }
+
+  it('an op whose door is unknown waits for the sensors, never re-pulsed by a timeout', async () => {
+    f.agent.sync.applySync(parcelSync(2, 'O1', ['BC-1']));
+    f.agent.scanParcel(login(), 'BC-1');
+    await f.flush();
+    f.board.setOnline(false);
+    const again = restart();
+    f.clock.t += 60_000;
+    again.tick();
+    await f.flush();
+    expect(f.board.unlocks).toHaveLength(1);
+    f.board.setOnline(true);
+    expect(f.store.doorOps.recent(1)[0]?.state).toBe('unconfirmed');
+    again.stop();
+  });
+
+  it('a door open at restart completes the step when it closes', async () => {
+    f.agent.sync.applySync(parcelSync(2, 'O1', ['BC-1']));
+    f.agent.scanParcel(login(), 'BC-1');
+    await f.flush();
+    f.agent.stop();
+    f.board.setDoor(1, 'open');
+    const again = restart();
+    f.board.setDoor(1, 'closed');
+    expect(f.store.orders.step('O1/1')?.state).toBe('done');
+    expect(f.board.unlocks).toHaveLength(1);
+    again.stop();
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { CELL_SIZE_DIMENSIONS, isPostamatError, systemClock } from '../protocol/index.ts';
-import { SimBoard, SimulatedLockBoard } from '../simulator/index.ts';
+import { SimBoard, SimulatedLockBoard, simulatePerson } from '../simulator/index.ts';
 import { Agent } from './agent.ts';
 import { type AgentConfig, loadAgentConfig } from './config.ts';
 import { serveStdioControl } from './control/stdio-control.ts';
@@ -13,6 +13,8 @@ import { DEFAULT_SERIAL } from './drivers/bus/rtu-timing.ts';
 import { serialPortBinding } from './drivers/bus/serial-port-binding.ts';
 import { tcpBinding } from './drivers/bus/tcp-binding.ts';
 import type { LockBoard } from './drivers/lock-board.ts';
+import { createSystemdNotifier } from './drivers/systemd-notify.ts';
+import { startKiosk } from './kiosk/kiosk-server.ts';
 import { TestPaymentProvider } from './services/payment-provider.ts';
 import { Store } from './store/store.ts';
 import { LockerSyncClient } from './sync/locker-sync-client.ts';
@@ -34,6 +36,7 @@ async function makeBoards(
         channels: b.channels,
         springDelayMs: b.springDelayMs,
       });
+      if (b.personCloseMs !== undefined) simulatePerson(board, b.personCloseMs);
       return new SimulatedLockBoard({ board, busId: 'sim' });
     });
     return { boards, close: async () => void (await Promise.all(boards.map((x) => x.close()))) };
@@ -122,22 +125,51 @@ export async function startAgent(config: AgentConfig, log: Logger) {
       })
     : undefined;
   sync?.start();
+  const kiosk = config.kiosk
+    ? await startKiosk({
+        agent,
+        host: config.kiosk.host,
+        port: config.kiosk.port,
+        idleMs: config.kiosk.idleMs,
+        log: log.child({ part: 'kiosk' }),
+      }).catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? new Error(
+              `kiosk port ${config.kiosk?.port} on ${config.kiosk?.host} is in use: set kiosk.port in the agent config`,
+            )
+          : error;
+      })
+    : undefined;
   const readyMs = Math.round(performance.now() - started);
-  log.info({ event: 'ready', lockerId: config.lockerId, readyMs, lastSeq: store.outbox.lastSeq() });
+  log.info({
+    event: 'ready',
+    lockerId: config.lockerId,
+    readyMs,
+    lastSeq: store.outbox.lastSeq(),
+    kiosk: kiosk?.url,
+  });
   const stop = async () => {
+    await kiosk?.close();
     await sync?.stop();
     agent.stop();
     await closeBoards();
     store.close();
   };
-  return { agent, store, stop, readyMs };
+  return { agent, store, stop, readyMs, kioskUrl: kiosk?.url };
+}
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--config');
-  const file = i >= 0 ? process.argv[i + 1] : process.env.POSTAMAT_AGENT_CONFIG;
+  const checkOnly = argValue('--check-config');
+  const file = checkOnly ?? argValue('--config') ?? process.env.POSTAMAT_AGENT_CONFIG;
   if (!file) {
-    process.stderr.write('usage: agent/main.ts --config <file.json>\n');
+    process.stderr.write(
+      'usage: agent/main.ts --config <file.json> | --check-config <file.json>\n',
+    );
     process.exit(2);
   }
   let config: AgentConfig;
@@ -147,8 +179,16 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
+  if (checkOnly !== undefined) {
+    process.stdout.write(`${file}: config ok (locker ${config.lockerId})\n`);
+    process.exit(0);
+  }
   const log = pino({ level: config.logLevel }, pino.destination(2));
   const { agent, stop, readyMs } = await startAgent(config, log);
+  const notifier = createSystemdNotifier();
+  void notifier.ready(`locker ${config.lockerId} ready`);
+  // The watchdog is fed from the event loop: a hung loop stops the pings and systemd restarts us.
+  const stopWatchdog = notifier.startWatchdog();
   if (config.control === 'stdio') {
     serveStdioControl(agent, process.stdin, process.stdout);
     // The controlling process went away: stop like on SIGTERM.
@@ -156,6 +196,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ready: true, readyMs })}\n`);
   }
   const shutdown = () => {
+    stopWatchdog();
     void stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);

@@ -81,6 +81,9 @@ async function run(): Promise<{ rssMb: number; baselineMb: number; seconds: numb
     await new Promise((r) => setImmediate(r));
     board.setDoor(ch, 'open');
     board.setDoor(ch, 'closed');
+    // The test board's own logs are not the agent's memory.
+    board.openings.length = 0;
+    board.unlocks.length = 0;
   }
   const seconds = (performance.now() - t) / 1000;
   global.gc?.();

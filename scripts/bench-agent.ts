@@ -21,8 +21,11 @@ function tempDir(base = tmpdir()): string {
   return mkdtempSync(join(base, 'postamat-bench-'));
 }
 
-/** Bare floor: one INSERT per event, same pragmas, same table shape. */
-function bare(dir: string, n: number, batch: number): number {
+/** Bare floor: one INSERT per event, same pragmas, same table shape. Returns a chunk runner. */
+function bareWriter(
+  dir: string,
+  batch: number,
+): { run: (from: number, n: number) => void; close: () => void } {
   const db = new Database(join(dir, 'bare.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -31,46 +34,61 @@ function bare(dir: string, n: number, batch: number): number {
   );
   const insert = db.prepare('INSERT INTO outbox (seq, at, type, body) VALUES (?, ?, ?, ?)');
   const tx = db.transaction((from: number) => {
-    for (let i = from; i < from + batch; i++)
+    for (let i = from; i < from + batch; i++) {
       insert.run(i + 1, Date.now(), 'door.closed', JSON.stringify({ cellId: 'C1', opId: i }));
+    }
   });
-  const t = performance.now();
-  for (let i = 0; i < n; i += batch) tx(i);
-  const s = (performance.now() - t) / 1000;
-  db.close();
-  return n / s;
+  return {
+    run: (from, n) => {
+      for (let i = from; i < from + n; i += batch) tx(i);
+    },
+    close: () => db.close(),
+  };
 }
 
-/** The agent's path: OutboxStore.transaction + append (gap-free seq kept in meta). */
-function agentOutbox(dir: string, n: number, batch: number): number {
+/** The agent's path: OutboxStore.transaction + append (gap-free seq). */
+function agentWriter(
+  dir: string,
+  batch: number,
+): { run: (from: number, n: number) => void; close: () => void } {
   const { db } = openDatabase(join(dir, 'agent.db'));
   const outbox = new OutboxStore(db, LOCKER);
-  const t = performance.now();
-  for (let i = 0; i < n; i += batch) {
-    outbox.transaction(() => {
-      for (let j = i; j < i + batch; j++)
-        outbox.append('door.closed', { cellId: 'C1', opId: j }, Date.now());
-    });
-  }
-  const s = (performance.now() - t) / 1000;
-  db.close();
-  return n / s;
+  return {
+    run: (from, n) => {
+      for (let i = from; i < from + n; i += batch) {
+        outbox.transaction(() => {
+          for (let j = i; j < i + batch; j++)
+            outbox.append('door.closed', { cellId: 'C1', opId: j }, Date.now());
+        });
+      }
+    },
+    close: () => db.close(),
+  };
 }
 
+/**
+ * Both writers in the same run, interleaved in 20 alternating chunks so that a neighbour's burst
+ * of disk or CPU load falls on both alike; each side's rate is its events over its own time.
+ */
 function rate(label: string, n: number, batch: number): { bare: number; agent: number } {
-  // Alternate and take the best of four so that a neighbour's burst of I/O hurts both alike.
-  const runs = [0, 1, 2, 3].map(() => {
-    const d1 = tempDir();
-    const d2 = tempDir();
-    const r = { bare: bare(d1, n, batch), agent: agentOutbox(d2, n, batch) };
-    rmSync(d1, { recursive: true, force: true });
-    rmSync(d2, { recursive: true, force: true });
-    return r;
-  });
-  const best = {
-    bare: Math.max(...runs.map((r) => r.bare)),
-    agent: Math.max(...runs.map((r) => r.agent)),
-  };
+  const dirs = [tempDir(), tempDir()] as const;
+  const sides = { bare: bareWriter(dirs[0], batch), agent: agentWriter(dirs[1], batch) };
+  const ms = { bare: 0, agent: 0 };
+  const rounds = 20;
+  const chunk = Math.max(batch, Math.floor(n / rounds / batch) * batch);
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (['bare', 'agent'] as const) : (['agent', 'bare'] as const);
+    for (const side of order) {
+      const t = performance.now();
+      sides[side].run(r * chunk, chunk);
+      ms[side] += performance.now() - t;
+    }
+  }
+  sides.bare.close();
+  sides.agent.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  const total = chunk * rounds;
+  const best = { bare: (total / ms.bare) * 1000, agent: (total / ms.agent) * 1000 };
   const overhead = ((best.bare / best.agent - 1) * 100).toFixed(1);
   console.log(
     `${label.padEnd(28)} bare ${best.bare.toFixed(0).padStart(8)}/s   agent ${best.agent.toFixed(0).padStart(8)}/s   agent adds ${overhead}%`,
@@ -119,7 +137,10 @@ async function coldStart(): Promise<{ agentMs: number; nodeMs: number }> {
 }
 
 /** RSS of a plain Node process (bundled, no tsx) that ran 10,000 orders through the agent. */
-function rssAfterOrders(nodeFlags: string[]): {
+function rssAfterOrders(
+  nodeFlags: string[],
+  env: Record<string, string> = {},
+): {
   rssMb: number;
   baselineMb: number;
   seconds: number;
@@ -136,7 +157,7 @@ function rssAfterOrders(nodeFlags: string[]): {
     logLevel: 'silent',
   });
   const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, outfile], {
-    env: { ...process.env, BENCH_ORDERS: String(ORDERS) },
+    env: { ...process.env, ...env, BENCH_ORDERS: String(ORDERS) },
     encoding: 'utf8',
   });
   rmSync(outfile, { force: true });
@@ -150,8 +171,9 @@ function rssAfterOrders(nodeFlags: string[]): {
 async function main(): Promise<void> {
   console.log(`agent core benchmark (synchronous=FULL, WAL; ${tmpdir()})\n`);
   const mem = rssAfterOrders([]);
-  // A board's Node runs with a small young generation; V8's default reserves tens of MB.
-  const small = rssAfterOrders(['--max-semi-space-size=2']);
+  // Tuned for a board: a small young generation (V8 reserves tens of MB by default) and two
+  // malloc arenas (glibc's default scales with cores and fragments).
+  const small = rssAfterOrders(['--max-semi-space-size=1'], { MALLOC_ARENA_MAX: '2' });
   const one = rate(`events, 1 per transaction`, SINGLE, 1);
   const many = rate(`events, ${BATCH} per transaction`, BATCHED, BATCH);
   const cold = await coldStart();
@@ -162,7 +184,7 @@ async function main(): Promise<void> {
     `RSS after ${ORDERS} orders      ${mem.rssMb.toFixed(1)} MB (process before the agent: ${mem.baselineMb.toFixed(1)} MB; ${(ORDERS / mem.seconds).toFixed(0)} orders/s end to end on tmpfs)`,
   );
   console.log(
-    `RSS after ${ORDERS} orders      ${small.rssMb.toFixed(1)} MB with --max-semi-space-size=2 (before the agent: ${small.baselineMb.toFixed(1)} MB)`,
+    `RSS after ${ORDERS} orders      ${small.rssMb.toFixed(1)} MB with --max-semi-space-size=1 MALLOC_ARENA_MAX=2 (before the agent: ${small.baselineMb.toFixed(1)} MB)`,
   );
   const overhead = (r: { bare: number; agent: number }) => (r.bare / r.agent - 1) * 100;
   console.log(

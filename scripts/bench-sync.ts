@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
+import { Store as AgentStore } from '../agent/store/store.ts';
 import { LockerSyncClient } from '../agent/sync/locker-sync-client.ts';
 import type { Outbox } from '../agent/sync/ports.ts';
 import {
@@ -30,9 +31,12 @@ import {
 } from '../cloud/mqtt/test-support/in-memory-cloud-ports.ts';
 import { SqliteEventIngestStore } from '../cloud/mqtt/test-support/sqlite-event-ingest-store.ts';
 import type { EventIngestStore } from '../cloud/ports.ts';
+import { openStore } from '../cloud/store/store.ts';
+import { postgresTestStore, provisionTestLocker, seedNetwork } from '../cloud/store/test-stores.ts';
 import { encodePayload, type LockerEvent, topicFor } from '../protocol/index.ts';
 
 const BACKLOG = 100_000;
+const REAL_BACKLOG = Number(process.env.REAL_BACKLOG ?? 100_000);
 const RAW_MESSAGES = 20_000;
 const RAW_WINDOW = 500;
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -129,8 +133,9 @@ async function drain(
   broker: BrokerUnderTest,
   makeOutbox: (lockerId: string) => Outbox & { appendMany(n: number, type: string): void },
   store: EventIngestStore,
+  backlog = BACKLOG,
+  lockerId = `bench-${randomBytes(3).toString('hex')}`,
 ): Promise<number> {
-  const lockerId = `bench-${randomBytes(3).toString('hex')}`;
   const secret = randomBytes(12).toString('hex');
   broker.addLocker(lockerId, secret);
   const link = await CloudLink.connect({
@@ -145,7 +150,7 @@ async function drain(
     logger,
   });
   const outbox = makeOutbox(lockerId);
-  outbox.appendMany(BACKLOG, 'door.opened');
+  outbox.appendMany(backlog, 'door.opened');
   const client = new LockerSyncClient({
     url: broker.url,
     lockerId,
@@ -160,7 +165,7 @@ async function drain(
   });
   const start = performance.now();
   client.start();
-  while ((await store.committedSeq(lockerId)) < BACKLOG || outbox.deliveredSeq() < BACKLOG) {
+  while ((await store.committedSeq(lockerId)) < backlog || outbox.deliveredSeq() < backlog) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const seconds = (performance.now() - start) / 1000;
@@ -192,14 +197,51 @@ async function benchBroker(broker: BrokerUnderTest, dir: string): Promise<string
     (id) => new InMemoryOutbox(id, clock),
     new InMemoryEventIngestStore(),
   );
+  const real = await realStoresDrain(broker, dir, 'sqlite');
+  progress(`${broker.name}: real stores ${real.seconds.toFixed(2)} s for ${REAL_BACKLOG}`);
+  const realPg = await realStoresDrain(broker, dir, 'postgres');
+  progress(`${broker.name}: real stores, PostgreSQL ${realPg.seconds.toFixed(2)} s`);
   const sqliteRate = BACKLOG / sqliteSeconds;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
     `| ${broker.name} | raw QoS 1, 1 event per message | ${fmt(rawOne)} msg/s = ${fmt(rawOne)} events/s | floor |`,
     `| ${broker.name} | raw QoS 1, 500-event messages | ${fmt(rawBatches)} msg/s = ${fmt(rawBatches * 500)} events/s | ceiling of batching |`,
     `| ${broker.name} | sync, SQLite outbox → SQLite store | ${fmt(sqliteRate)} events/s; 100,000 backlog in ${sqliteSeconds.toFixed(2)} s | ${(sqliteRate / rawOne).toFixed(1)}× raw 1-event rate; ${((100 * sqliteRate) / (rawBatches * 500)).toFixed(0)}% of raw batched |`,
+    `| ${broker.name} | sync, agent store → cloud store (SQLite), the real ones | ${fmt(REAL_BACKLOG / real.seconds)} events/s; ${fmt(REAL_BACKLOG)} backlog in ${real.seconds.toFixed(2)} s | ${(REAL_BACKLOG / real.seconds / rawOne).toFixed(2)}× raw 1-event rate |`,
+    `| ${broker.name} | sync, agent store → cloud store (PostgreSQL), the real ones | ${fmt(REAL_BACKLOG / realPg.seconds)} events/s; ${fmt(REAL_BACKLOG)} backlog in ${realPg.seconds.toFixed(2)} s | ${(REAL_BACKLOG / realPg.seconds / rawOne).toFixed(2)}× raw 1-event rate |`,
     `| ${broker.name} | sync, in-memory seams (no store cost) | ${fmt(BACKLOG / memorySeconds)} events/s; 100,000 backlog in ${memorySeconds.toFixed(2)} s | |`,
   ];
+}
+
+/**
+ * The agent's real store (agent/store) and the cloud's real store (cloud/store, SQLite engine,
+ * with its per-event projection).
+ */
+async function realStoresDrain(
+  broker: BrokerUnderTest,
+  dir: string,
+  engine: 'sqlite' | 'postgres',
+): Promise<{ seconds: number }> {
+  const pgStore = engine === 'postgres' ? await postgresTestStore() : undefined;
+  const cloud =
+    pgStore?.store ??
+    (await openStore({ engine: 'sqlite', file: join(dir, `cloud-real-${broker.mode}.db`) }));
+  const { operator } = await seedNetwork(cloud);
+  const lockerId = `bench-real-${randomBytes(3).toString('hex')}`;
+  await provisionTestLocker(cloud, operator.id, lockerId, 55.7, 37.6, { M: 2 });
+  const agentStore = AgentStore.open(join(dir, `agent-real-${lockerId}.db`), lockerId, clock);
+  const outbox = Object.assign(agentStore.outbox, {
+    appendMany(n: number, type: string) {
+      agentStore.transaction(() => {
+        for (let i = 0; i < n; i += 1) agentStore.emit(type, { n: i, cell: 'A1' });
+      });
+    },
+  });
+  const seconds = await drain(broker, () => outbox, cloud, REAL_BACKLOG, lockerId);
+  agentStore.close();
+  if (pgStore !== undefined) await pgStore.dispose();
+  else await cloud.close();
+  return { seconds };
 }
 
 function progress(line: string): void {

@@ -18,6 +18,7 @@ export {
 } from './sim-board.ts';
 export { type BoardSpec, parseBoardSpec, type SharedBoardOptions, SimBus } from './sim-bus.ts';
 export { SimDoor } from './sim-door.ts';
+export { simulatePerson } from './sim-person.ts';
 export { Listeners, type SimTimers, systemTimers } from './sim-timers.ts';
 export { SimulatedLockBoard, type SimulatedLockBoardOptions } from './simulated-lock-board.ts';
 export { SlaveCounters } from './slave-counters.ts';

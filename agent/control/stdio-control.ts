@@ -12,6 +12,7 @@ const METHODS = {
   courierLogin: (a: Agent, args: unknown[]) =>
     a.courierLogin(args[0] as { badge?: string; pin: string }),
   technicianLogin: (a: Agent, args: unknown[]) => a.technicianLogin(String(args[0])),
+  logout: (a: Agent, args: unknown[]) => a.logout(String(args[0])),
   scanParcel: (a: Agent, args: unknown[]) => a.scanParcel(String(args[0]), String(args[1])),
   doesNotFit: (a: Agent, args: unknown[]) => a.doesNotFit(String(args[0]), String(args[1])),
   courierCollectable: (a: Agent, args: unknown[]) => a.courierCollectable(String(args[0])),

@@ -8,6 +8,8 @@ export interface RouteContext {
   readonly session: KioskSession;
   readonly recent: RecentEvents;
   readonly now: () => number;
+  /** Requests refused before reaching the agent, by error code. */
+  readonly badRequests: ReadonlyMap<string, number>;
   /** Tells every page that the screen's session ended (logout, idle, new login). */
   readonly sessionEnded: (reason: string) => void;
 }
@@ -48,7 +50,10 @@ function technicianStatus(ctx: RouteContext, sessionId: string) {
     alarms: status.alarms,
     boards: status.boards,
     cells: ctx.backend.cells(),
-    diagnostics: ctx.backend.diagnostics(),
+    diagnostics: {
+      ...ctx.backend.diagnostics(),
+      kioskBadRequests: Object.fromEntries(ctx.badRequests),
+    },
     recent: ctx.recent.list(),
   };
 }

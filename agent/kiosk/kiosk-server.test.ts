@@ -75,6 +75,14 @@ describe('kiosk server: bad requests name the field', () => {
     expect(String(res.body.message)).toContain(field);
   });
 
+  it('refused requests are counted for the technician', async () => {
+    await post('/api/code', { code: 1 });
+    await post('/api/code', '[]');
+    await post('/api/technician/login', { pin: TECHNICIAN_PIN });
+    const status = await call('GET', '/api/technician/status');
+    expect(status.body.diagnostics).toMatchObject({ kioskBadRequests: { 'bad-payload': 2 } });
+  });
+
   it('GET on a POST route is a 405', async () => {
     expect((await call('GET', '/api/code')).status).toBe(405);
   });

@@ -40,7 +40,15 @@ export async function startKiosk(options: KioskOptions): Promise<Kiosk> {
   const recent = new RecentEvents(now);
   const sessionEnded = (reason: string) => hub.send({ type: 'session-ended', reason });
   const session = new KioskSession(idleMs, (id) => options.agent.logout(id));
-  const ctx: RouteContext = { backend: options.agent, session, recent, now, sessionEnded };
+  const badRequests = new Map<string, number>();
+  const ctx: RouteContext = {
+    backend: options.agent,
+    session,
+    recent,
+    now,
+    badRequests,
+    sessionEnded,
+  };
   const unsubscribe = options.agent.subscribe((event) => {
     recent.add(event.type, summarize(event));
     hub.send(event);
@@ -86,6 +94,7 @@ export async function startKiosk(options: KioskOptions): Promise<Kiosk> {
       json(res, 200, route(ctx, body));
     } catch (error) {
       if (!isPostamatError(error)) throw error;
+      badRequests.set(error.code, (badRequests.get(error.code) ?? 0) + 1);
       log.warn({
         event: 'kiosk.bad-request',
         path: req.url,

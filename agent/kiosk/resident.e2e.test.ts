@@ -77,6 +77,24 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     expect(errors).toEqual([]);
   });
 
+  it('a QR code shown to the scanner at the home screen opens the cell', async () => {
+    h.seedParcel({ orderId: 'o-q', barcodes: ['PX-QR1'], code: '777777' });
+    const api = (path: string, body: unknown) =>
+      fetch(new URL(path, h.kiosk.url), { method: 'POST', body: JSON.stringify(body) });
+    await api('/api/courier/login', COURIER);
+    await api('/api/courier/scan', { barcode: 'PX-QR1' });
+    await h.doorSeen('1', 'open');
+    h.closeDoor('1');
+    await h.doorSeen('1', 'closed');
+    await api('/api/logout', {});
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await usbScan(page, 'postamat:code:777777');
+    await page.locator('[data-testid="cell-1"][data-door="open"]').waitFor({ timeout: 10_000 });
+    h.closeDoor('1');
+    await page.getByTestId('done').waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('wrong codes show the error, then the keypad locks', async () => {
     const { page } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('collect').click();
@@ -121,6 +139,36 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     expect(errors).toEqual([]);
   });
 
+  it('the door of a pickup cell did not open: the resident is told, and the cell is taken out', async () => {
+    h.seedParcel({ orderId: 'o-9', barcodes: ['PX-0009'], code: '909090' });
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
+    await page.getByTestId('courier').click();
+    await usbScan(page, COURIER.badge);
+    await tapCode(page, COURIER.pin);
+    await page.getByTestId('load').click();
+    await usbScan(page, 'PX-0009');
+    await page
+      .getByTestId('row-PX-0009')
+      .filter({ hasText: 'Дверца открыта' })
+      .waitFor({ timeout: 10_000 });
+    h.closeDoor('1');
+    await page
+      .getByTestId('row-PX-0009')
+      .filter({ hasText: 'Дверца закрыта' })
+      .waitFor({ timeout: 10_000 });
+    await page.getByTestId('done-loading').click();
+    await page.getByTestId('logout').click();
+
+    h.board.applyFault({ fault: 'stuck-lock', channel: 1, on: true });
+    await page.getByTestId('collect').click();
+    await tapCode(page, '909090');
+    await page.getByTestId('door-failed').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'door-failed');
+    expect(h.agent.cells().find((c) => c.id === '1')?.state).toBe('out-of-service');
+    expect(h.agent.orderStatus('o-9')).toBe('ready-for-pickup');
+    expect(errors).toEqual([]);
+  });
+
   it('a rental: size with what is free, period, payment, code shown; the code reopens and ends it', async () => {
     const { page, errors } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('rent').click();
@@ -151,7 +199,10 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
       .getByTestId('door-screen')
       .or(page.getByTestId('error'))
       .waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('error').count(), await page.locator('main').innerText()).toBe(0);
+    expect(
+      await page.getByTestId('error').count(),
+      (await page.locator('main').textContent()) ?? '',
+    ).toBe(0);
     await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
     h.closeDoor('5');
     await page.getByTestId('done').waitFor({ timeout: 10_000 });

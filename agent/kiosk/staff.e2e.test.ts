@@ -66,11 +66,12 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
     await page.getByText('Проверено ячеек').waitFor({ timeout: 10_000 });
     await screenshot(page, 'service-boards');
     await page.getByTestId('tab-network').click();
-    await page.getByText('outboxDepth').waitFor({ timeout: 10_000 });
+    await page.getByText('Событий ждут отправки').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'service-network');
     await page.getByTestId('tab-logs').click();
     await page.getByText('technician-open').waitFor({ timeout: 10_000 });
     await screenshot(page, 'service-log');
-    await page.getByTestId('logout').click();
+    await page.getByTestId('back').click();
     await page.getByTestId('collect').waitFor();
     const status = await fetch(new URL('/api/technician/status', h.kiosk.url));
     expect(await status.json()).toMatchObject({ ok: false, code: 'not-authorized' });
@@ -109,6 +110,37 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
       .poll(() => h?.agent.cells().find((c) => c.id === '1')?.state, { timeout: 10_000 })
       .toBe('free');
     expect(errors).toEqual([]);
+  });
+
+  it('works by keyboard alone, and every control is a 64 px touch target', async () => {
+    h = await startKioskHarness();
+    const { page, errors, requests } = await openKiosk(browser, h.kiosk.url);
+    const smallest = () =>
+      page.evaluate(`Math.min(...[...document.querySelectorAll('button, input')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return Math.min(r.width, r.height);
+      }))`);
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    // Each screen starts focus at its top, so the first Tab lands on its first control.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('collect');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('digits').waitFor();
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('collect').waitFor();
+    await page.getByTestId('rent').click();
+    await page.getByTestId('rent-new').click();
+    await page.getByTestId('size-S').waitFor();
+    expect(await smallest()).toBeGreaterThanOrEqual(64);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('rent-new').waitFor();
+    expect(errors).toEqual([]);
+    // Nothing but the agent on this board: the screen works with the network down.
+    const origin = new URL(h.kiosk.url).origin;
+    expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual(
+      [],
+    );
   });
 
   it('left alone, the screen goes home and the courier session is gone on the server', async () => {

@@ -26,6 +26,7 @@ export interface DoorOpHooks {
  */
 export class DoorController {
   hooks: DoorOpHooks = { onDone: () => {}, onGaveUp: () => undefined };
+  private readonly awaitingSensors = new Set<number>();
 
   constructor(
     private readonly store: Store,
@@ -173,6 +174,11 @@ export class DoorController {
     const cell = this.store.cells.byChannel(e.boardId, e.channel);
     if (!cell) return;
     const op = this.store.doorOps.active().find((o) => o.cellId === cell.id);
+    if (op && this.awaitingSensors.delete(op.id)) {
+      const door = e.type === 'door-opened' ? 'open' : 'closed';
+      this.feed(op.id, { type: 'restarted', at: e.at, door });
+      return;
+    }
     if (op) {
       this.feed(op.id, { type: e.type, at: e.at });
       return;
@@ -194,17 +200,32 @@ export class DoorController {
   }
 
   tick(now: number): void {
-    for (const op of this.store.doorOps.active()) this.feed(op.id, { type: 'tick', at: now });
+    for (const op of this.store.doorOps.active()) {
+      // A crash-interrupted op waits for its door sensor; a tick must never re-pulse it.
+      if (this.awaitingSensors.has(op.id)) continue;
+      this.feed(op.id, { type: 'tick', at: now });
+    }
   }
 
-  /** After a restart: every op caught mid-way is settled from the door sensors, never re-fired. */
-  reconcile(): void {
+  /**
+   * After a restart: every op caught mid-way is settled from the door sensors, never re-fired.
+   * Ops on a board whose doors are not known yet (a bus not polled yet, a board offline) wait
+   * for the board to come online or for a door edge.
+   */
+  reconcile(boardId?: string): void {
     const now = this.clock.now();
     for (const op of this.store.doorOps.active()) {
       const cell = this.store.cells.get(op.cellId);
+      if (boardId !== undefined && cell?.boardId !== boardId) continue;
+      if (boardId !== undefined && !this.awaitingSensors.has(op.id)) continue;
       const board = cell ? this.boards.get(cell.boardId) : undefined;
       const door: DoorState =
         cell && board?.isOnline() ? (board.doorStates()[cell.channel - 1] ?? 'unknown') : 'unknown';
+      if (door === 'unknown' && cell && board) {
+        this.awaitingSensors.add(op.id);
+        continue;
+      }
+      this.awaitingSensors.delete(op.id);
       this.feed(op.id, { type: 'restarted', at: now, door });
     }
   }

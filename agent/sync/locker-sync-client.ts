@@ -1,8 +1,5 @@
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import type { Logger } from 'pino';
+import { connect, type MqttClient } from 'mqtt';
 import {
-  type Clock,
-  type Command,
   decodePayload,
   encodePayload,
   isPostamatError,
@@ -11,48 +8,16 @@ import {
   type TopicKind,
   topicFor,
 } from '../../protocol/index.ts';
+import { CommandRelay } from './command-relay.ts';
 import { CloudClock } from './domain/cloud-clock.ts';
+import { DEFAULT_BACKOFF, reconnectDelayMs } from './domain/reconnect-backoff.ts';
 import {
-  type BackoffPolicy,
-  DEFAULT_BACKOFF,
-  type RandomSource,
-  reconnectDelayMs,
-} from './domain/reconnect-backoff.ts';
-import { DEFAULT_DRAIN, type DrainOptions, OutboxDrain } from './outbox-drain.ts';
-import type { CommandInbox, Outbox, SyncTarget } from './ports.ts';
+  bounded,
+  type LockerSyncClientOptions,
+  type LockerSyncCounters,
+} from './locker-sync-options.ts';
+import { DEFAULT_DRAIN, OutboxDrain } from './outbox-drain.ts';
 import { SyncIntake } from './sync-intake.ts';
-
-export interface LockerSyncClientOptions {
-  readonly url: string;
-  readonly lockerId: string;
-  readonly secret: string;
-  readonly topicPrefix?: string;
-  /** 4 (MQTT 3.1.1, what aedes speaks) or 5. */
-  readonly protocolVersion?: 4 | 5;
-  readonly tls?: Pick<IClientOptions, 'ca' | 'rejectUnauthorized'>;
-  readonly outbox: Outbox;
-  readonly inbox: CommandInbox;
-  readonly syncTarget: SyncTarget;
-  readonly clock: Clock;
-  readonly random: RandomSource;
-  readonly backoff?: BackoffPolicy;
-  readonly drain?: DrainOptions;
-  /** No ack progress for this long while events are in flight: resend from the last ack. */
-  readonly ackTimeoutMs?: number;
-  /** How often a connected locker refreshes its retained status (outbox depth, boards). */
-  readonly statusIntervalMs?: number;
-  /** Software version and board states for the retained status. */
-  readonly describe?: () => Pick<Status, 'version' | 'boards'>;
-  readonly logger: Logger;
-}
-
-export interface LockerSyncCounters {
-  connects: number;
-  connectFailures: number;
-  commandsHandled: number;
-  commandsRefusedBadPayload: number;
-  ackTimeouts: number;
-}
 
 /**
  * The locker's MQTT client. Reconnects on its own schedule (exponential backoff, full jitter),
@@ -79,12 +44,11 @@ export class LockerSyncClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
-  private lastProgressAt = 0;
+  /** Ack-timer ticks since the last ack while events were in flight. */
+  private idleTicks = 0;
   private pumpScheduled = false;
   private unsubscribeAppend: (() => void) | undefined;
-  /** Commands wait here until this connection has learned cloud time. */
-  private heldCommands: Command[] = [];
-  private commandChain: Promise<void> = Promise.resolve();
+  private readonly commands: CommandRelay;
 
   constructor(private readonly options: LockerSyncClientOptions) {
     this.prefix = options.topicPrefix ?? TOPIC_PREFIX;
@@ -97,6 +61,13 @@ export class LockerSyncClient {
       (seq, bytes) => options.logger.error({ event: 'sync.outbox.oversized-event', seq, bytes }),
     );
     this.sync = new SyncIntake(options.syncTarget, options.logger, () => this.publishStatus());
+    this.commands = new CommandRelay(
+      options.inbox,
+      this.cloudClock,
+      options.logger,
+      () => this.publishStatus(),
+      this.counters,
+    );
   }
 
   start(): void {
@@ -197,7 +168,6 @@ export class LockerSyncClient {
     // cloud times are old. Only what arrives from here on can make cloud time known.
     this.cloudClock.reset();
     this.publishStatus();
-    this.lastProgressAt = this.options.clock.now();
     this.drain.start((payload) => client.publish(this.topic('events'), payload, { qos: 1 }));
     this.armAckTimer();
     clearInterval(this.statusTimer);
@@ -213,7 +183,7 @@ export class LockerSyncClient {
     this.drain.stop();
     clearInterval(this.ackTimer);
     clearInterval(this.statusTimer);
-    this.heldCommands = [];
+    this.commands.dropHeld();
     this.client = undefined;
     client.removeAllListeners('close');
     client.end(true);
@@ -233,20 +203,27 @@ export class LockerSyncClient {
     this.reconnectTimer = setTimeout(() => this.connectOnce(), delay);
   }
 
+  /**
+   * Counts timer ticks rather than reading the clock: the locker's wall clock may be frozen,
+   * wrong or stepped by NTP, and a timeout must still fire.
+   */
   private armAckTimer(): void {
     const timeout = this.options.ackTimeoutMs ?? 15_000;
+    const tick = Math.max(50, Math.floor(timeout / 4));
     clearInterval(this.ackTimer);
-    this.ackTimer = setInterval(
-      () => {
-        const waiting = this.drain.inFlight() > 0;
-        if (waiting && this.options.clock.now() - this.lastProgressAt > timeout) {
-          this.counters.ackTimeouts += 1;
-          this.lastProgressAt = this.options.clock.now();
-          this.drain.rewind();
-        }
-      },
-      Math.max(50, timeout / 4),
-    );
+    this.idleTicks = 0;
+    this.ackTimer = setInterval(() => {
+      if (this.drain.inFlight() === 0) {
+        this.idleTicks = 0;
+        return;
+      }
+      this.idleTicks += 1;
+      if (this.idleTicks * tick >= timeout) {
+        this.counters.ackTimeouts += 1;
+        this.idleTicks = 0;
+        this.drain.rewind();
+      }
+    }, tick);
     this.ackTimer.unref();
   }
 
@@ -276,42 +253,15 @@ export class LockerSyncClient {
     const ack = decodePayload('acks', payload);
     if (ack.lockerId !== this.options.lockerId) return;
     if (ack.at !== undefined) this.cloudClock.observe(ack.at);
-    this.lastProgressAt = this.options.clock.now();
+    this.idleTicks = 0;
     this.drain.onAck(ack);
-    this.releaseCommands();
+    this.commands.release();
   }
 
   private onCommand(payload: Buffer): void {
     const command = decodePayload('commands', payload);
     if (command.lockerId !== this.options.lockerId) return;
-    this.heldCommands.push(command);
-    this.releaseCommands();
-  }
-
-  /** Commands go to the inbox one at a time, in arrival order, with the cloud-time receipt. */
-  private releaseCommands(): void {
-    if (!this.cloudClock.known()) return;
-    const ready = this.heldCommands;
-    this.heldCommands = [];
-    for (const command of ready) {
-      const receivedAt = this.cloudClock.now()!;
-      this.commandChain = this.commandChain.then(() => this.handleCommand(command, receivedAt));
-    }
-  }
-
-  private async handleCommand(command: Command, receivedAt: number): Promise<void> {
-    try {
-      const result = await this.options.inbox.handle(command, receivedAt);
-      this.counters.commandsHandled += 1;
-      this.options.logger.info({ event: 'sync.command', id: command.id, outcome: result.outcome });
-      if (command.type === 'refresh-sync' && result.outcome === 'applied') this.publishStatus();
-    } catch (error) {
-      this.options.logger.error({
-        event: 'sync.command.failed',
-        id: command.id,
-        error: String(error),
-      });
-    }
+    this.commands.receive(command);
   }
 
   private status(online: boolean): Status {
@@ -336,19 +286,4 @@ export class LockerSyncClient {
     return topicFor(this.options.lockerId, kind, this.prefix);
   }
 }
-
-/** Waits for a promise at most `ms`; its failure or lateness only means we stop waiting. */
-async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([
-    promise.then(
-      () => {},
-      () => {},
-    ),
-    late,
-  ]);
-  clearTimeout(timer);
-}
+export type { LockerSyncClientOptions, LockerSyncCounters } from './locker-sync-options.ts';

@@ -81,6 +81,14 @@ describe('diag CLI against the standalone simulator', () => {
     expect(run.stdout).toMatch(/door 3 did NOT open within 1 s/);
   });
 
+  it('open on a door already open pulses and says the sensor cannot confirm', async () => {
+    const sim = await simulator(['--tcp', '0', '--board', '1:16']);
+    await sim.control.forceOpen(1, 2);
+    const run = await diag(['--tcp', `127.0.0.1:${sim.tcpPort}`, 'open', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/door 2 was already open; its sensor cannot confirm the lock/);
+  });
+
   it('scan finds the addresses that answer', async () => {
     const sim = await simulator(['--tcp', '0', '--board', '2:8', '--board', '5:8']);
     const run = await diag(['--tcp', `127.0.0.1:${sim.tcpPort}`, '--to', '6', 'scan']);
@@ -92,8 +100,15 @@ describe('diag CLI against the standalone simulator', () => {
 
   it('watch prints door events live', async () => {
     const sim = await simulator(['--tcp', '0', '--board', '1:16']);
-    const child = spawn(tsx, ['scripts/diag.ts', '--tcp', `127.0.0.1:${sim.tcpPort}`, 'watch'], {
-      cwd: root,
+    // node itself rather than the tsx CLI, so Ctrl-C (SIGINT) reaches diag with no relay between.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/diag.ts', '--tcp', `127.0.0.1:${sim.tcpPort}`, 'watch'],
+      { cwd: root },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     cleanup.push(async () => void child.kill('SIGINT'));
     const lines = createInterface({ input: child.stdout });
@@ -101,7 +116,7 @@ describe('diag CLI against the standalone simulator', () => {
     const waitLine = (pattern: RegExp) =>
       new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no line ${pattern} in ${seen.join('|')}`)),
+          () => reject(new Error(`no line ${pattern} in ${seen.join('|')}; stderr: ${stderr}`)),
           15_000,
         );
         const check = (line: string) => {
@@ -121,6 +136,6 @@ describe('diag CLI against the standalone simulator', () => {
     await waitLine(/door 9 closed/);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited, `stdout: ${seen.join('\n')}\nstderr: ${stderr}`).toBe(0);
   });
 });

@@ -5,17 +5,17 @@ import {
   startSimulatorProcess,
 } from '../../../simulator/standalone-process.ts';
 import { boardProfile } from './board-profile.ts';
-import {
-  type ContractWorld,
-  lockBoardContract,
-  CONTRACT_TIMING as T,
-} from './lock-board-contract.ts';
 import { LockBus } from './lock-bus.ts';
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './rtu-timing.ts';
 import type { SerialBindingFactory } from './serial-binding.ts';
 import { serialPortBinding } from './serial-port-binding.ts';
 import { tcpBinding } from './tcp-binding.ts';
+import {
+  type ContractWorld,
+  lockBoardContract,
+  CONTRACT_TIMING as T,
+} from './testing/lock-board-contract.ts';
 
 const BOARDS = ['--board', '1:16', '--board', '2:16', '--spring-ms', String(T.springDelayMs)];
 

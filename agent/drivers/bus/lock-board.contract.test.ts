@@ -1,15 +1,15 @@
 import { pino } from 'pino';
 import { RtuSlave, SimBus, SimulatedLockBoard } from '../../../simulator/index.ts';
 import { boardProfile } from './board-profile.ts';
-import {
-  type ContractWorld,
-  lockBoardContract,
-  CONTRACT_TIMING as T,
-} from './lock-board-contract.ts';
 import { LockBus } from './lock-bus.ts';
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './rtu-timing.ts';
 import { createMemoryPair } from './serial-binding.ts';
+import {
+  type ContractWorld,
+  lockBoardContract,
+  CONTRACT_TIMING as T,
+} from './testing/lock-board-contract.ts';
 
 const specs = [
   { address: 1, channels: 16 },

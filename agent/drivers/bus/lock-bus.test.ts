@@ -6,8 +6,8 @@ import { boardProfile, type ProfileOverrides } from './board-profile.ts';
 import { LockBus } from './lock-bus.ts';
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './rtu-timing.ts';
-import { normalAnswer, scriptedSlave } from './scripted-slave.ts';
 import { createMemoryPair } from './serial-binding.ts';
+import { normalAnswer, scriptedSlave } from './testing/scripted-slave.ts';
 
 /** A few boards on one scripted line: door levels and a power switch per address. */
 function line(addresses: number[]) {
@@ -212,6 +212,24 @@ describe('LockBus', () => {
       .slice(before)
       .filter((r) => r.fc === 5 && r.value === false);
     expect(offs.length).toBeGreaterThanOrEqual(16);
+    await settle(bus.close());
+  });
+
+  it('a listener that throws does not stop the polling', async () => {
+    const world = line([1]);
+    const { events, board, bus } = await settle(openBus(world));
+    board(1).subscribe(() => {
+      throw new Error('agent bug');
+    });
+    await run(500);
+    world.inputs.get(1)![2] = true;
+    await run(500);
+    world.inputs.get(1)![2] = false;
+    await run(500);
+    expect(events.filter((e) => e.type.startsWith('door-')).map((e) => e.type)).toEqual([
+      'door-opened',
+      'door-closed',
+    ]);
     await settle(bus.close());
   });
 

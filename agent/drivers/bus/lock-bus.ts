@@ -134,15 +134,20 @@ export class LockBus {
    * unlock waits for at most one transaction. */
   private async cycle(): Promise<void> {
     const started = performance.now();
-    const master = await this.usableMaster();
-    for (const board of this.boardList) {
-      if (this.stopped) return;
-      const at = performance.now();
-      if (!board.due(at)) continue;
-      await board.poll(master, at);
+    try {
+      const master = await this.usableMaster();
+      for (const board of this.boardList) {
+        if (this.stopped) return;
+        const at = performance.now();
+        if (board.due(at)) await board.poll(master, at);
+      }
+    } catch (error) {
+      this.log.error({ event: 'poll-cycle-failed', bus: this.options.id, error: String(error) });
+    } finally {
+      // INVARIANT: while the bus is open, there is always a next cycle.
+      const interval = this.options.pollIntervalMs ?? 200;
+      this.schedule(Math.max(0, interval - (performance.now() - started)));
     }
-    const interval = this.options.pollIntervalMs ?? 200;
-    this.schedule(Math.max(0, interval - (performance.now() - started)));
   }
 
   /** The master, reopening a lost line at most once per reopenMs. */

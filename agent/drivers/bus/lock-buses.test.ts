@@ -6,8 +6,8 @@ import { LockBus, type LockBusOptions } from './lock-bus.ts';
 import { LockBuses } from './lock-buses.ts';
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './rtu-timing.ts';
-import { normalAnswer, scriptedSlave } from './scripted-slave.ts';
 import { createMemoryPair, type SerialBinding } from './serial-binding.ts';
+import { normalAnswer, scriptedSlave } from './testing/scripted-slave.ts';
 
 /** A line whose adapter can be unplugged and plugged back: each open gives a fresh pair. */
 function pluggableLine(inputs: boolean[]) {

@@ -243,7 +243,19 @@ export class ModbusLockBoard implements LockBoard {
   }
 
   private emit(event: LockBoardEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A listener's bug must not stop the polling of the line.
+        this.wiring.log.error({
+          event: 'listener-failed',
+          board: this.id,
+          type: event.type,
+          error: String(error),
+        });
+      }
+    }
   }
 }
 

@@ -4,8 +4,8 @@ import { encodeResponse, type ModbusRequest } from '../../../protocol/modbus/ind
 import { protocolRtuCodec } from './protocol-rtu-codec.ts';
 import { RtuMaster } from './rtu-master.ts';
 import { DEFAULT_SERIAL, silentGapMs } from './rtu-timing.ts';
-import { normalAnswer, type Script, scriptedSlave } from './scripted-slave.ts';
 import { createMemoryPair } from './serial-binding.ts';
+import { normalAnswer, type Script, scriptedSlave } from './testing/scripted-slave.ts';
 
 const read = { fn: 'read-discrete-inputs', unit: 1, address: 0, quantity: 16 } as const;
 const coilOn = { fn: 'write-single-coil', unit: 1, address: 2, on: true } as const;

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { PostamatError } from '../../../protocol/errors.ts';
 import type { SerialSettings } from './rtu-timing.ts';
@@ -47,7 +48,11 @@ function wrap(port: SerialPort): SerialBinding {
       new Promise((resolve, reject) => {
         // Resolves once the OS has the bytes. No tcdrain(): it costs a thread-pool round trip
         // per frame, and the silence before the next request is timed from the answer anyway.
-        port.write(Buffer.from(bytes), (error) => (error ? reject(error) : resolve()));
+        const done = writeDirect(port, bytes);
+        if (done === bytes.length) return resolve();
+        port.write(Buffer.from(bytes.subarray(done)), (error) =>
+          error ? reject(error) : resolve(),
+        );
       }),
     onData: (listener) => {
       port.on('data', (chunk: Buffer) => listener(chunk));
@@ -64,4 +69,21 @@ function wrap(port: SerialPort): SerialBinding {
         port.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A frame is a few bytes: one non-blocking write(2) on the port's descriptor takes microseconds,
+ * where serialport's own path hands it to libuv's thread pool and back (most of the idle polling
+ * loop's CPU, measured). Used only when nothing of ours is queued in the stream, so order holds;
+ * anything unusual (no descriptor, EAGAIN) falls back to serialport's path, as does the rest of a
+ * short write.
+ */
+function writeDirect(port: SerialPort, bytes: Uint8Array): number {
+  const fd = (port.port as { fd?: unknown } | undefined)?.fd;
+  if (typeof fd !== 'number' || port.writableLength > 0) return 0;
+  try {
+    return writeSync(fd, bytes);
+  } catch {
+    return 0;
+  }
 }

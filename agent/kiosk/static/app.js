@@ -140,7 +140,7 @@ function frame(app, body) {
             ? h(
                 'button.ghost.back',
                 { type: 'button', onClick: () => back(app, app.state), 'data-testid': 'back' },
-                t('common.back'),
+                t(app.screen().backLabel ?? 'common.back'),
               )
             : null,
         ),
@@ -182,7 +182,6 @@ async function start() {
   await loadCatalogues(['ru', 'en']);
   setLanguage('ru');
   const app = new App();
-  Object.assign(window, { kiosk: app });
   app.live.subscribe((event) => app.onLive(event));
   app.live.connect();
   document.addEventListener('pointerdown', () => app.touched(), true);

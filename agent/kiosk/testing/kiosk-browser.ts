@@ -29,16 +29,18 @@ export function launchChromium(): Promise<Browser> {
 export async function openKiosk(
   browser: Browser,
   url: string,
-): Promise<{ page: Page; errors: string[] }> {
+): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await browser.newPage({ viewport: PANEL, hasTouch: true });
   const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(url);
   await page.getByTestId('collect').waitFor();
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

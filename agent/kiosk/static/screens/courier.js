@@ -94,6 +94,7 @@ export const courierMenu = {
       ),
     ),
   back: (app) => app.home('logout'),
+  backLabel: 'common.logout',
 };
 
 /** @param {Row[]} rows @param {string} barcode @param {Partial<Row>} patch */

@@ -13,6 +13,7 @@ import { tech, techLogin } from './technician.js';
  * @property {(app: import('../app.js').App, state: any, text: string) => void} [onScan]
  * @property {(app: import('../app.js').App, state: any, event: import('../live.js').LiveEvent) => void} [onEvent]
  * @property {(app: import('../app.js').App, state: any) => void} [back]  Escape
+ * @property {string} [backLabel]  catalogue key of the back button, when it is not "Back"
  */
 
 /** @type {Record<string, Screen>} */

@@ -1,7 +1,8 @@
-import { get, post } from '../api.js';
-import { clockTime, errorText, t } from '../i18n.js';
+import { post } from '../api.js';
+import { errorText, t } from '../i18n.js';
 import { h } from '../view.js';
 import { keypad, keypadKey } from './keypad.js';
+import { refresh, tabBody } from './technician-tabs.js';
 
 /** @typedef {import('./index.js').Screen} Screen */
 
@@ -13,7 +14,6 @@ const TABS = [
   ['network', 'tech.tab.network'],
   ['logs', 'tech.tab.logs'],
 ];
-const REASONS = ['tech.reason.check', 'tech.reason.stuck', 'tech.reason.repair'];
 
 /** @param {import('../app.js').App} app @param {any} state */
 async function login(app, state) {
@@ -60,238 +60,6 @@ export const techLogin = {
   },
 };
 
-/** @param {import('../app.js').App} app */
-async function refresh(app) {
-  const result = await get('/api/technician/status');
-  if (app.state.screen !== 'tech') return;
-  if (result.ok) app.update({ status: result });
-  else app.home();
-}
-
-/** @param {import('../app.js').App} app @param {string} path @param {Record<string, unknown>} body */
-async function act(app, path, body) {
-  const result = await post(path, body);
-  if (app.state.screen !== 'tech') return;
-  app.update({
-    notice: result.ok ? t('tech.done') : errorText(result.code),
-    noticeBad: !result.ok,
-    inventory: result.problems ? result : app.state.inventory,
-  });
-  refresh(app);
-}
-
-/** @param {import('../app.js').App} app @param {any} state */
-function cellsTab(app, state) {
-  /** @type {any[]} */
-  const cells = [...state.status.cells].sort((a, b) =>
-    String(a.id).localeCompare(String(b.id), undefined, { numeric: true }),
-  );
-  /** @type {Record<string, string>} */
-  const doors = state.doors ?? {};
-  const selected = cells.find((/** @type {any} */ c) => c.id === state.selected);
-  return h(
-    'div.tech-cells',
-    null,
-    h(
-      'div.cell-grid',
-      null,
-      cells.map((/** @type {any} */ c) =>
-        h(
-          `button.cell-tile.st-${doors[c.id] === 'open' ? 'open' : c.state}${c.id === state.selected ? '.selected' : ''}`,
-          {
-            type: 'button',
-            onClick: () => app.update({ selected: c.id, notice: null }),
-            'data-testid': `tech-cell-${c.id}`,
-          },
-          h('span.cell-tile-id', null, c.id),
-          h('span.cell-tile-size', null, c.size),
-          h(
-            'span.cell-tile-state',
-            null,
-            doors[c.id] === 'open' ? t('door.state.open') : t(`cellState.${c.state}`),
-          ),
-        ),
-      ),
-    ),
-    selected
-      ? h(
-          'div.cell-actions',
-          null,
-          h('h2', null, t('tech.cell', { cell: selected.id, size: selected.size })),
-          h('p', null, t('tech.reason')),
-          h(
-            'div.reasons',
-            null,
-            REASONS.map((key) =>
-              h(
-                'button.secondary',
-                {
-                  type: 'button',
-                  onClick: () =>
-                    act(app, '/api/technician/open', { cellId: selected.id, reason: t(key) }),
-                  'data-testid': `open-${key}`,
-                },
-                t('tech.open'),
-                ' — ',
-                t(key),
-              ),
-            ),
-          ),
-          selected.state === 'out-of-service'
-            ? h(
-                'button.secondary',
-                {
-                  type: 'button',
-                  onClick: () =>
-                    act(app, '/api/technician/service', {
-                      cellId: selected.id,
-                      inService: true,
-                      reason: t('tech.reason.repair'),
-                    }),
-                },
-                t('tech.inService'),
-              )
-            : h(
-                'button.danger',
-                {
-                  type: 'button',
-                  onClick: () =>
-                    act(app, '/api/technician/service', {
-                      cellId: selected.id,
-                      inService: false,
-                      reason: t('tech.reason.repair'),
-                    }),
-                },
-                t('tech.outOfService'),
-              ),
-        )
-      : h('p.hint', null, t('tech.pickCell')),
-  );
-}
-
-/** @param {import('../app.js').App} app @param {any} state */
-function alarmsTab(app, state) {
-  const alarms = state.status.alarms;
-  if (alarms.length === 0) return h('p.lead', null, t('tech.alarms.none'));
-  return h(
-    'ul.rows',
-    null,
-    alarms.map((/** @type {any} */ a) =>
-      h(
-        'li.row.bad',
-        null,
-        h('span.row-main', null, t(`alarm.${a.kind}`)),
-        h(
-          'span.row-status',
-          null,
-          [a.cellId ? `${t('door.cell')} ${a.cellId}` : (a.boardId ?? ''), clockTime(a.raisedAt)]
-            .filter(Boolean)
-            .join(' · '),
-        ),
-        h(
-          'button.secondary.small',
-          {
-            type: 'button',
-            onClick: () => act(app, '/api/technician/clear-alarm', { alarmId: a.id }),
-          },
-          t('tech.alarms.clear'),
-        ),
-      ),
-    ),
-  );
-}
-
-/** @param {Record<string, unknown>} values */
-function table(values) {
-  return h(
-    'table.kv',
-    null,
-    Object.entries(values).map(([k, v]) =>
-      h(
-        'tr',
-        null,
-        h('th', null, k),
-        h('td', null, typeof v === 'object' ? JSON.stringify(v) : String(v)),
-      ),
-    ),
-  );
-}
-
-/** @param {import('../app.js').App} app @param {any} state */
-function boardsTab(app, state) {
-  const inventory = state.inventory;
-  return h(
-    'div',
-    null,
-    state.status.boards.map((/** @type {any} */ b) =>
-      h(
-        'section.board',
-        null,
-        h('h2', null, `${b.id} · ${b.online ? t('tech.online') : t('tech.offline')}`),
-        table(b.counters),
-      ),
-    ),
-    h(
-      'button.secondary',
-      {
-        type: 'button',
-        onClick: () => act(app, '/api/technician/inventory', {}),
-        'data-testid': 'inventory',
-      },
-      t('tech.inventory'),
-    ),
-    inventory
-      ? h(
-          'p.lead',
-          null,
-          t('tech.inventory.result', {
-            checked: inventory.checked,
-            problems:
-              inventory.problems
-                .map((/** @type {any} */ p) => `${p.cellId}: ${p.problem}`)
-                .join(', ') || '—',
-          }),
-        )
-      : null,
-  );
-}
-
-/** @param {import('../app.js').App} app @param {any} state */
-function networkTab(app, state) {
-  return h(
-    'div',
-    null,
-    h('p.lead', null, app.live.connected ? t('tech.live.up') : t('tech.live.down')),
-    table(state.status.diagnostics),
-  );
-}
-
-/** @param {any} state */
-function logsTab(state) {
-  return h(
-    'ul.log',
-    null,
-    state.status.recent.map((/** @type {any} */ e) =>
-      h(
-        'li',
-        null,
-        h('time', null, clockTime(e.at)),
-        ` ${e.event} `,
-        h('code', null, JSON.stringify(e.fields)),
-      ),
-    ),
-  );
-}
-
-/** @param {import('../app.js').App} app @param {any} state */
-function tabBody(app, state) {
-  if (state.tab === 'alarms') return alarmsTab(app, state);
-  if (state.tab === 'boards') return boardsTab(app, state);
-  if (state.tab === 'network') return networkTab(app, state);
-  if (state.tab === 'logs') return logsTab(state);
-  return cellsTab(app, state);
-}
-
 /** The service menu; everything on it needs the technician's session on the server. */
 /** @type {Screen} */
 export const tech = {
@@ -315,11 +83,6 @@ export const tech = {
             t(key ?? ''),
           ),
         ),
-        h(
-          'button.ghost',
-          { type: 'button', onClick: () => app.home('logout'), 'data-testid': 'logout' },
-          t('common.logout'),
-        ),
       ),
       state.notice
         ? h(
@@ -339,4 +102,5 @@ export const tech = {
     if (['door', 'cell', 'alarm'].includes(event.type)) refresh(app);
   },
   back: (app) => app.home('logout'),
+  backLabel: 'common.logout',
 };

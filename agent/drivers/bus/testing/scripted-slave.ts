@@ -3,8 +3,8 @@ import {
   encodeResponse,
   type ModbusRequest,
   type ModbusResponse,
-} from '../../../protocol/modbus/index.ts';
-import type { SerialBinding } from './serial-binding.ts';
+} from '../../../../protocol/modbus/index.ts';
+import type { SerialBinding } from '../serial-binding.ts';
 
 /**
  * What a scripted slave does with one request: answer it (the codec encodes), send raw bytes

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isPostamatError } from '../../../protocol/errors.ts';
-import type { FaultCommand } from '../../../simulator/index.ts';
-import type { LockBoard, LockBoardEvent } from '../lock-board.ts';
+import { isPostamatError } from '../../../../protocol/errors.ts';
+import type { FaultCommand } from '../../../../simulator/index.ts';
+import type { LockBoard, LockBoardEvent } from '../../lock-board.ts';
 
 /**
  * One locker line as the contract suite sees it: two boards (addresses 1 and 2, 16 channels),
