@@ -121,6 +121,8 @@ describe.each(ENGINES)('cloud service (%s) and a real agent process', (engine) =
       expect(locker.sim.openedChannels).toContain(3);
       const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
       expect(metrics).toMatch(/postamat_lockers_connected 1/);
+      expect(metrics).toMatch(/postamat_mqtt_total\{counter="commands.sent"\} 1/);
+      expect(metrics).toMatch(/postamat_mqtt_total\{counter="syncPush.pushes"\} [1-9]/);
 
       // The agent goes away: its last will marks it offline in the API.
       await locker.agent.kill('SIGKILL');

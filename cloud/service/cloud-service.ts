@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from '../../protocol/index.ts';
 import { LOG_REDACT } from '../api/server.ts';
@@ -12,6 +11,7 @@ import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts'
 import type { LockerCredentialStore } from '../ports.ts';
 import { CommandPusher } from './command-pusher.ts';
 import { credentialDayWatcher } from './credential-day.ts';
+import { exportMqttCounters } from './mqtt-metrics.ts';
 import { type NudgedLoop, nudgedLoop } from './nudged-loop.ts';
 import { withPortHint } from './port-in-use.ts';
 import { recordPresence } from './presence-recorder.ts';
@@ -101,7 +101,7 @@ export async function startCloudService(
       {
         clock,
         logger,
-        brokerHealthy: () => link !== undefined && linkConnected(link),
+        brokerHealthy: () => link?.connected() === true,
         // Every successful write through the API may change what some locker must hold.
         onApiWrite: () => onApiWrite(),
         ...(options.webhookPost === undefined ? {} : { webhookPost: options.webhookPost }),
@@ -166,6 +166,11 @@ export async function startCloudService(
     );
     cleanups.push(async () => stopPresence());
     cloud.metrics.setLockersConnectedSource(() => connectedLink.presence.onlineCount());
+    exportMqttCounters(cloud.metrics.registry, {
+      '': counters,
+      syncPush: syncPusher.counters,
+      commands: commandPusher.counters,
+    });
     // Every successful write through the API may have changed what some locker must hold.
     onApiWrite = nudge;
 
@@ -186,7 +191,7 @@ export async function startCloudService(
       counters,
       syncPusher,
       commandPusher,
-      brokerConnected: () => linkConnected(connectedLink),
+      brokerConnected: () => connectedLink.connected(),
       nudge,
       stop: cleanup,
     };
@@ -218,12 +223,6 @@ function publicUrlOf(
   const host =
     config.mqtt.host === '0.0.0.0' || config.mqtt.host === '::' ? '127.0.0.1' : config.mqtt.host;
   return `${config.mqtt.tls === undefined ? 'mqtt' : 'mqtts'}://${host}:${broker.port}`;
-}
-
-/** Whether the cloud's own MQTT client is connected to the broker right now. */
-function linkConnected(link: CloudLink): boolean {
-  // CloudLink keeps its client private; read its state until CloudLink exposes it.
-  return (link as unknown as { client: MqttClient }).client.connected;
 }
 
 /**
