@@ -202,16 +202,16 @@ describe('cloud service on an external broker (Mosquitto at 127.0.0.1:1883)', ()
       locker = await provisionLocker({
         call,
         operatorKey,
-        lockerId: 'L-e2e-ext',
+        lockerId: `L-e2e-ext-${runId}`,
         dir,
         bundle,
         channels: 2,
       });
-      const order = await bookDelivery(call, tenantKey, 'L-e2e-ext', 'BC-EXT-1');
+      const order = await bookDelivery(call, tenantKey, `L-e2e-ext-${runId}`, 'BC-EXT-1');
       await waitAgentOrder(locker.agent, order.orderId, (s) => s !== null, 'the parcel', WAIT);
       const opened = await call<{ id: string }>(
         'POST',
-        '/v1/operator/lockers/L-e2e-ext/remote-open',
+        `/v1/operator/lockers/L-e2e-ext-${runId}/remote-open`,
         operatorKey,
         { cellId: 'C2', reason: 'external broker remote open' },
       );
