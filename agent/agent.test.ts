@@ -212,6 +212,23 @@ describe('return, round trip, resident to resident, rental', () => {
     expect(f.agent.orderStatus('RB')).toBe('completed');
   });
 
+  it('rental quote: the synced tariff, the same figure the rental then charges, nothing stored', () => {
+    const seq = f.store.outbox.lastSeq();
+    expect(f.agent.rentalQuote({ size: 'M', hours: 30 })).toEqual({
+      ok: true,
+      size: 'M',
+      hours: 30,
+      priceKopecks: 40000 + 7000 + 5 * 3000,
+    });
+    expect(f.agent.rentalQuote({ size: 'L', hours: 1 })).toMatchObject({ code: 'not-found' });
+    expect(f.agent.rentalQuote({ size: 'M', hours: 0 })).toMatchObject({ code: 'bad-input' });
+    expect(f.store.outbox.lastSeq()).toBe(seq);
+    const quoted = f.agent.rentalQuote({ size: 'S', hours: 3 });
+    const r = f.agent.startRental({ size: 'S', hours: 3, paymentMethod: 'card' });
+    expect(quoted.ok && r.ok && quoted.priceKopecks === r.priceKopecks).toBe(true);
+    expect(f.payments.charges.map((c) => c.amountKopecks)).toEqual([5000 + 2 * 2000]);
+  });
+
   it('rental: pay, deposit, reopen within the period, overdue is marked, finish frees the cell', async () => {
     const r = f.agent.startRental({ size: 'S', hours: 3, paymentMethod: 'card' });
     expect(r).toMatchObject({ ok: true, cellId: 'C1', priceKopecks: 5000 + 2 * 2000 });

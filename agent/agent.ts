@@ -1,20 +1,23 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../protocol/index.ts';
+import { type Clock, isPostamatError } from '../protocol/index.ts';
 import { DEFAULT_DOOR_TIMINGS, type DoorTimings } from './domain/door-op.ts';
 import { DEFAULT_KEYPAD_POLICY, type KeypadPolicy } from './domain/keypad-lockout.ts';
-import type { LockBoard, LockBoardEvent } from './drivers/lock-board.ts';
+import type { DoorState, LockBoard, LockBoardEvent } from './drivers/lock-board.ts';
 import { courierLogin, technicianLogin } from './services/access-flows.ts';
 import { type AgentEvent, AgentEvents } from './services/agent-events.ts';
 import { codeFromQr, enterCode } from './services/code-flows.ts';
+import { CollectionBatch } from './services/collection-batch.ts';
 import { StoreCommandInbox } from './services/command-inbox.ts';
 import * as courier from './services/courier-flows.ts';
 import { DoorController } from './services/door-controller.ts';
 import type { FlowContext } from './services/flow-context.ts';
+import { type GateConfig, gateEnter } from './services/gate-flows.ts';
 import { keyedHasher } from './services/hasher.ts';
 import { BadInputCounter, fail, type KioskResult } from './services/kiosk-result.ts';
+import type { NetworkLink, NetworkStatus } from './services/network-link.ts';
 import { OrderProgress } from './services/order-progress.ts';
 import type { PaymentProvider } from './services/payment-provider.ts';
-import { rentalOpen, startRental } from './services/rental-flows.ts';
+import { rentalOpen, rentalQuote, startRental } from './services/rental-flows.ts';
 import { Sessions } from './services/sessions.ts';
 import { StoreSyncTarget } from './services/sync-target.ts';
 import * as tech from './services/technician-flows.ts';
@@ -33,6 +36,12 @@ export interface AgentOptions {
   readonly keypad?: KeypadPolicy;
   /** How often timeouts are checked; 0 = never by itself (tests call `tick`). */
   readonly tickMs?: number;
+  /** The cloud link, for the technician's network tab; absent when no sync is configured. */
+  readonly network?: NetworkLink;
+  /** Access points of a closed site this locker drives through relay channels of its bus. */
+  readonly gates?: readonly GateConfig[];
+  /** How many cell doors a batch collection unlocks at once (the lock power supply); default 2. */
+  readonly collectAtOnce?: number;
 }
 
 /**
@@ -129,8 +138,8 @@ export class Agent {
     this.ctx.doors.onBoardEvent(e);
   }
 
-  /** A GPIO input (tamper switch, mains power) changed. */
-  reportInput(input: 'tamper' | 'mains-power', active: boolean): void {
+  /** A GPIO input (tamper switch, mains power, service door) changed. */
+  reportInput(input: 'tamper' | 'mains-power' | 'service-door', active: boolean): void {
     this.o.store.transaction(() => {
       this.o.store.emit(`input.${input}`, { active });
       if (input === 'tamper' && active) this.ctx.doors.raiseAlarm('tamper', null, null, {});
@@ -161,12 +170,39 @@ export class Agent {
   courierCollect(sessionId: string, orderId: string) {
     return this.bad.guard(() => courier.courierCollect(this.ctx, sessionId, orderId));
   }
+  /** Opens every cell the courier must empty, a few at a time, each confirmed by its sensor. */
+  courierCollectAll(sessionId: string, orderIds?: readonly string[]) {
+    const listed = this.courierCollectable(sessionId);
+    if (!listed.ok) return listed;
+    const ids = orderIds ?? listed.orders.map((o) => o.orderId);
+    return {
+      ok: true as const,
+      batch: new CollectionBatch(this, sessionId, ids, this.o.collectAtOnce ?? 2),
+    };
+  }
+  /** A courier's daily code typed at a gate this locker drives; checked offline. */
+  async gateEnter(input: { accessPointId: string; code: string }) {
+    const gates = new Map((this.o.gates ?? []).map((g) => [g.accessPointId, g]));
+    try {
+      const result = await gateEnter(this.ctx, gates, input);
+      if (!result.ok) this.bad.count(result.code);
+      return result;
+    } catch (error) {
+      if (!isPostamatError(error)) throw error;
+      this.bad.count(error.code);
+      return fail(error.code, error.message);
+    }
+  }
   /** A pickup, return or deposit code typed on the keypad. */
   enterCode(code: string) {
     return this.bad.guard(() => enterCode(this.ctx, code));
   }
   collectByQr(text: string) {
     return this.bad.guard(() => enterCode(this.ctx, codeFromQr(text)));
+  }
+  /** The price of a rental at the synced tariff, shown before the person pays. */
+  rentalQuote(input: { size: string; hours: number }) {
+    return this.bad.guard(() => rentalQuote(this.ctx, input));
   }
   startRental(input: { size: string; hours: number; paymentMethod: string }) {
     return this.bad.guard(() => startRental(this.ctx, input));
@@ -202,10 +238,18 @@ export class Agent {
   }
 
   // ── what the kiosk and diagnostics read ──
+  /** Every cell with its stored state and the door as its board last saw it. */
   cells() {
-    return this.o.store.cells
-      .all()
-      .map((c) => ({ id: c.id, size: c.size, features: c.features, state: cellState(c) }));
+    const doors = new Map(
+      this.o.boards.map((b) => [b.id, b.isOnline() ? b.doorStates() : undefined]),
+    );
+    return this.o.store.cells.all().map((c) => ({
+      id: c.id,
+      size: c.size,
+      features: c.features,
+      state: cellState(c),
+      door: doors.get(c.boardId)?.[c.channel - 1] ?? ('unknown' as DoorState),
+    }));
   }
   orderStatus(orderId: string) {
     return this.o.store.orders.order(orderId)?.status;
@@ -217,9 +261,22 @@ export class Agent {
       lastSeq: this.o.store.outbox.lastSeq(),
     };
   }
+  /** The cloud link and how far the locker's events and the cloud's sync have got. */
+  networkStatus(): NetworkStatus {
+    const outbox = this.o.store.outbox;
+    return {
+      configured: this.o.network !== undefined,
+      ...this.o.network?.linkState(),
+      outboxDepth: outbox.depth(),
+      deliveredSeq: outbox.deliveredSeq(),
+      lastSeq: outbox.lastSeq(),
+      syncVersion: this.sync.syncVersion(),
+    };
+  }
   diagnostics(): Record<string, unknown> {
     return {
       ...this.metrics(),
+      network: this.networkStatus(),
       alarms: this.o.store.doorOps.openAlarms().length,
       boards: this.o.boards.map((b) => ({ id: b.id, online: b.isOnline(), ...b.counters() })),
     };

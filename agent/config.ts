@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, PostamatError } from '../protocol/index.ts';
+import {
+  applyEnvOverrides,
+  CELL_FEATURES,
+  CELL_SIZES,
+  type EnvOverrides,
+  LOCKER_ID_PATTERN,
+  PostamatError,
+} from '../protocol/index.ts';
 
 const cellSchema = z.strictObject({
   cellId: z.string().min(1),
@@ -59,6 +67,13 @@ const boardsSchema = z.union([
   }),
 ]);
 
+const gpioInputSchema = z.strictObject({
+  /** Linux GPIO number. */
+  pin: z.number().int().min(0).max(1023),
+  activeLow: z.boolean().optional(),
+  debounceMs: z.number().int().min(0).max(1000).optional(),
+});
+
 /** The one schema of the agent's config, validated once at start. */
 export const agentConfigSchema = z.strictObject({
   lockerId: z.string().regex(LOCKER_ID_PATTERN, 'locker id must be topic-safe'),
@@ -100,7 +115,28 @@ export const agentConfigSchema = z.strictObject({
       idleMs: z.number().int().positive().default(60_000),
     })
     .optional(),
+  /** The cabinet's own switches on GPIO (through onoff); absent: none wired. */
+  gpio: z
+    .strictObject({
+      tamper: gpioInputSchema.optional(),
+      /** Active when mains power is LOST (e.g. a UPS "on battery" contact). */
+      mains: gpioInputSchema.optional(),
+      serviceDoor: gpioInputSchema.optional(),
+    })
+    .optional(),
   /** `stdio`: JSON-lines calls of the Agent's methods on stdin, answers on stdout. */
+  /** Access points of a closed site this locker drives from a relay channel of its bus. */
+  gates: z
+    .array(
+      z.strictObject({
+        accessPointId: z.string().min(1),
+        board: z.string().min(1),
+        channel: z.number().int().min(1),
+      }),
+    )
+    .default([]),
+  /** Cell doors a courier's batch collection unlocks at once (the lock power supply). */
+  collectAtOnce: z.number().int().min(1).max(16).default(2),
   control: z.enum(['none', 'stdio']).default('none'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -124,15 +160,35 @@ export function parseAgentConfig(raw: unknown): AgentConfig {
   });
 }
 
-export function loadAgentConfig(file: string): AgentConfig {
+/** Environment overrides of the agent's config file: variable → config path. */
+export const AGENT_ENV_OVERRIDES: EnvOverrides = {
+  POSTAMAT_LOCKER_ID: ['lockerId'],
+  POSTAMAT_AGENT_DATA_DIR: ['dataDir'],
+  POSTAMAT_AGENT_SYNC_URL: ['sync', 'url'],
+  POSTAMAT_AGENT_SYNC_SECRET: ['sync', 'secret'],
+  POSTAMAT_AGENT_KIOSK_HOST: ['kiosk', 'host'],
+  POSTAMAT_AGENT_KIOSK_PORT: ['kiosk', 'port'],
+  POSTAMAT_AGENT_LOG_LEVEL: ['logLevel'],
+};
+
+/** Reads a JSON or YAML config file, applies the environment, and validates it once. */
+export function loadAgentConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AgentConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new PostamatError(
       'bad-config',
       `cannot read config ${file}: ${(error as Error).message}`,
     );
   }
-  return parseAgentConfig(raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new PostamatError('bad-config', `config ${file} must hold an object`);
+  }
+  return parseAgentConfig(
+    applyEnvOverrides(raw as Record<string, unknown>, AGENT_ENV_OVERRIDES, env),
+  );
 }

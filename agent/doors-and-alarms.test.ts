@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../protocol/index.ts';
 import { Agent } from './agent.ts';
 import {
+  baseSync,
   eventsOf,
   type Fixture,
   HASH_KEY,
@@ -74,6 +75,14 @@ describe('doors and alarms', () => {
     expect(f.agent.scanParcel(login(), 'BC-1')).toMatchObject({ ok: false, code: 'no-free-cell' });
   });
 
+  it('cells carry their door as the board sees it, unknown while the board is offline', () => {
+    f.board.setDoor(6, 'open');
+    const doors = () => Object.fromEntries(f.agent.cells().map((c) => [c.id, c.door]));
+    expect(doors()).toMatchObject({ C1: 'closed', C6: 'open', C8: 'closed' });
+    f.board.setOnline(false);
+    expect(new Set(Object.values(doors()))).toEqual(new Set(['unknown']));
+  });
+
   it('tamper and mains-power inputs raise alarms', () => {
     f.agent.reportInput('tamper', true);
     f.agent.reportInput('mains-power', false);
@@ -88,6 +97,26 @@ describe('doors and alarms', () => {
     expect(alarmKinds()).toContain('keypad-locked');
     f.clock.t += 5 * 60_000;
     expect(f.agent.enterCode('000000')).toMatchObject({ code: 'unknown-code' });
+  });
+
+  it('a wrong code says how many tries are left; the last one and the lockout say until when', () => {
+    const lockEnd = f.clock.t + 5 * 60_000;
+    for (const left of [4, 3, 2, 1]) {
+      expect(f.agent.enterCode('000000')).toEqual({
+        ok: false,
+        code: 'unknown-code',
+        message: 'unknown code',
+        triesLeft: left,
+      });
+    }
+    expect(f.agent.technicianLogin('0000')).toMatchObject({
+      code: 'not-authorized',
+      triesLeft: 0,
+      until: lockEnd,
+    });
+    f.clock.t += 60_000;
+    expect(f.agent.enterCode('000000')).toMatchObject({ code: 'keypad-locked', until: lockEnd });
+    expect(f.agent.rentalOpen('000000')).toMatchObject({ code: 'keypad-locked', until: lockEnd });
   });
 });
 
@@ -118,6 +147,31 @@ describe('bad input changes nothing stored and is counted', () => {
     expect(act()).toMatchObject({ ok: false, code });
     expect(f.store.outbox.lastSeq()).toBe(seq);
     expect(f.agent.metrics().badInput[code]).toBe(1);
+  });
+});
+
+describe('a parcel removed by sync', () => {
+  it('is told apart from an unknown one: its order was cancelled, even after a snapshot', () => {
+    f.agent.sync.applySync(parcelSync(2, 'O1', ['BC-1'], { code: '424242' }));
+    f.agent.sync.applySync({
+      lockerId: LOCKER,
+      kind: 'delta',
+      version: 3,
+      baseVersion: 2,
+      issuedAt: T0,
+      removed: { parcels: ['O1'] },
+    });
+    const s = login();
+    expect(f.agent.scanParcel(s, 'BC-1')).toMatchObject({ ok: false, code: 'parcel-cancelled' });
+    expect(f.agent.scanParcel(s, 'BC-2')).toMatchObject({ ok: false, code: 'unknown-parcel' });
+    // A snapshot lists only live parcels; the cancelled one stays known as cancelled.
+    f.agent.sync.applySync({ ...baseSync(), version: 4 });
+    expect(f.agent.scanParcel(s, 'BC-1')).toMatchObject({ ok: false, code: 'parcel-cancelled' });
+    expect(f.agent.enterCode('424242')).toMatchObject({ ok: false, code: 'unknown-code' });
+    expect(f.agent.metrics().badInput).toMatchObject({
+      'parcel-cancelled': 2,
+      'unknown-parcel': 1,
+    });
   });
 });
 

@@ -12,6 +12,8 @@ import { protocolRtuCodec } from './drivers/bus/protocol-rtu-codec.ts';
 import { DEFAULT_SERIAL } from './drivers/bus/rtu-timing.ts';
 import { serialPortBinding } from './drivers/bus/serial-port-binding.ts';
 import { tcpBinding } from './drivers/bus/tcp-binding.ts';
+import { forwardSignals, gpioPinConfigs } from './drivers/gpio/gpio-inputs.ts';
+import { GpioSignals, onoffPinFactory, type PinFactory } from './drivers/gpio/gpio-signals.ts';
 import type { LockBoard } from './drivers/lock-board.ts';
 import { createSystemdNotifier } from './drivers/systemd-notify.ts';
 import { startKiosk } from './kiosk/kiosk-server.ts';
@@ -83,12 +85,44 @@ function seedCells(store: Store, config: AgentConfig): void {
   });
 }
 
-export async function startAgent(config: AgentConfig, log: Logger) {
+/**
+ * The cabinet's GPIO inputs feed the Agent. A configured pin that cannot be opened is logged and
+ * skipped: a locker without its tamper switch still serves people; one that will not start does not.
+ */
+async function startGpio(
+  config: AgentConfig,
+  agent: Agent,
+  log: Logger,
+  makePin?: PinFactory,
+): Promise<() => void> {
+  if (!config.gpio) return () => {};
+  try {
+    const pins = makePin ?? (await onoffPinFactory());
+    const signals = new GpioSignals(gpioPinConfigs(config.gpio), pins, systemClock, log);
+    const off = forwardSignals(signals, (input, active) => agent.reportInput(input, active));
+    return () => {
+      off();
+      signals.close();
+    };
+  } catch (error) {
+    log.error({ event: 'gpio-unavailable', error: (error as Error).message });
+    return () => {};
+  }
+}
+
+export async function startAgent(
+  config: AgentConfig,
+  log: Logger,
+  deps: { readonly pinFactory?: PinFactory } = {},
+) {
   const started = performance.now();
   mkdirSync(config.dataDir, { recursive: true });
   const store = Store.open(join(config.dataDir, 'agent.db'), config.lockerId, systemClock);
   seedCells(store, config);
   const { boards, close: closeBoards } = await makeBoards(config, log);
+  // The sync client needs the Agent's ports and the Agent shows the link: bound once both exist.
+  let sync: LockerSyncClient | undefined;
+  const network = { linkState: () => sync!.linkState() };
   const agent = new Agent({
     lockerId: config.lockerId,
     hashKey: config.hashKey,
@@ -100,9 +134,17 @@ export async function startAgent(config: AgentConfig, log: Logger) {
     doorTimings: config.timings,
     keypad: config.keypad,
     tickMs: config.timings.tickMs,
+    ...(config.sync ? { network } : {}),
+    gates: config.gates.map((g) => ({
+      accessPointId: g.accessPointId,
+      boardId: g.board,
+      channel: g.channel,
+    })),
+    collectAtOnce: config.collectAtOnce,
   });
   agent.start();
-  const sync = config.sync
+  const stopGpio = await startGpio(config, agent, log.child({ part: 'gpio' }), deps.pinFactory);
+  sync = config.sync
     ? new LockerSyncClient({
         url: config.sync.url,
         lockerId: config.lockerId,
@@ -151,6 +193,7 @@ export async function startAgent(config: AgentConfig, log: Logger) {
   const stop = async () => {
     await kiosk?.close();
     await sync?.stop();
+    stopGpio();
     agent.stop();
     await closeBoards();
     store.close();

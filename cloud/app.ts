@@ -5,6 +5,10 @@ import { type Clock, systemClock } from '../protocol/index.ts';
 import { buildApi, LOG_REDACT } from './api/server.ts';
 import type { CloudConfig } from './config.ts';
 import { type CloudMetrics, createMetrics, meteredIngest } from './metrics.ts';
+import {
+  createNotifications,
+  type NotificationConfig,
+} from './notifications/notification-config.ts';
 import type { EventIngestStore } from './ports.ts';
 import type { StoreLocation } from './store/connect.ts';
 import { type CloudStore, openStore } from './store/store.ts';
@@ -18,6 +22,8 @@ export interface CloudOptions {
   readonly webhookPost?: WebhookPost;
   /** Called after every successful write through the API (the MQTT publishers' nudge). */
   readonly onApiWrite?: () => void;
+  /** Notifications (cloud/notifications/notification-config.ts); absent: none are sent. */
+  readonly notifications?: NotificationConfig | undefined;
 }
 
 export interface Cloud {
@@ -48,6 +54,10 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
   const logger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
   const store = await openStore(storeLocation(config), clock);
   const metrics = createMetrics(() => store.webhookBacklog());
+  const notifications =
+    options.notifications === undefined
+      ? undefined
+      : createNotifications(options.notifications, { store, clock, logger });
   const api = await buildApi(
     {
       store,
@@ -57,7 +67,11 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       publicMqttUrl: config.publicMqttUrl ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`,
       mqttTopicPrefix: config.mqtt.topicPrefix,
       brokerHealthy: options.brokerHealthy ?? (() => true),
-      onWrite: options.onApiWrite,
+      onWrite: () => {
+        options.onApiWrite?.();
+        notifications?.worker.nudge();
+      },
+      notifications: notifications?.api,
     },
     logger,
   );
@@ -76,12 +90,16 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     logger,
     async start() {
       worker.start(config.webhookIntervalMs);
+      if (notifications !== undefined) {
+        notifications.worker.start(options.notifications?.intervalMs ?? 5000);
+      }
       const address = await api.listen({ host: config.http.host, port: config.http.port });
       logger.info({ event: 'cloud.started', address, engine: store.engine }, 'cloud started');
       return address;
     },
     async stop() {
       worker.stop();
+      await notifications?.worker.stop();
       await api.close();
       await store.close();
     },

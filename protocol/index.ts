@@ -1,4 +1,5 @@
 export * from './clock.ts';
+export * from './config-overrides.ts';
 export * from './domain.ts';
 export * from './errors.ts';
 export * from './keyed-hash.ts';

@@ -188,6 +188,25 @@ export const syncTariffSchema = z.strictObject({
   dayCapKopecks: z.number().int().nonnegative(),
 });
 
+/**
+ * A gate pass: the courier may pass the site's access points this locker controls between
+ * validFrom and validUntil (their visit, ± the site's window). secretHash is the courier's daily
+ * code hashed as a `courier-daily-code` credential, so a gate needs no other credential table.
+ */
+export const syncPassSchema = z.strictObject({
+  passId: z.string().min(1),
+  holderId: z.string().min(1),
+  tenantId: z.string().min(1),
+  secretHash: hash,
+  ...validity,
+});
+
+/** A parcel on the route of a courier visiting this locker, booked at another locker. */
+export const syncRouteParcelSchema = z.strictObject({
+  barcodeHash: hash,
+  lockerId,
+});
+
 /** Data pushed ahead so every flow works offline. A delta upserts and removes by id. */
 export const syncMessageSchema = z.strictObject({
   lockerId,
@@ -202,6 +221,10 @@ export const syncMessageSchema = z.strictObject({
   credentials: z.array(syncCredentialSchema).optional(),
   tariffs: z.array(syncTariffSchema).optional(),
   storageHoursByTenant: z.record(z.string(), z.number().positive()).optional(),
+  /** Derived from manifests; when present, replaces every pass the locker holds. */
+  passes: z.array(syncPassSchema).optional(),
+  /** Derived from manifests; when present, replaces the whole list (refusal: "other locker"). */
+  routeParcels: z.array(syncRouteParcelSchema).optional(),
   removed: z
     .strictObject({
       parcels: z.array(z.string()).optional(),

@@ -41,6 +41,12 @@ describe('systemd units', () => {
     },
   );
 
+  it('runs the agent with the memory settings its benchmark measured under 80 MB RSS', () => {
+    const d = directives('postamat-agent.service');
+    expect(d.get('Environment')).toContain('MALLOC_ARENA_MAX=2');
+    expect(d.get('ExecStart')?.[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 /);
+  });
+
   it('lets the agent reach only serial and GPIO devices', () => {
     const d = directives('postamat-agent.service');
     expect(d.get('DevicePolicy')).toEqual(['closed']);

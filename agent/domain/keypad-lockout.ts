@@ -30,3 +30,13 @@ export function lockAfterWrongEntry(
   const inWindow = recentWrongAt.filter((at) => now - at < policy.windowMs).length + 1;
   return inWindow >= policy.maxWrong ? now + policy.lockMs : undefined;
 }
+
+/** Wrong entries still allowed before the lock, counting the one just made at `now`. */
+export function triesLeftAfter(
+  recentWrongAt: readonly number[],
+  now: number,
+  policy: KeypadPolicy,
+): number {
+  const inWindow = recentWrongAt.filter((at) => now - at < policy.windowMs).length + 1;
+  return Math.max(0, policy.maxWrong - inWindow);
+}

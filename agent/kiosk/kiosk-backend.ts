@@ -7,7 +7,15 @@ import type { AlarmKind, CellState, ErrorCode } from '../../protocol/index.ts';
  */
 export type BackendResult<T> =
   | ({ readonly ok: true } & T)
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: ErrorCode;
+      readonly message: string;
+      /** A wrong code: tries left before the keypad locks. */
+      readonly triesLeft?: number;
+      /** The keypad is locked until then (ms since the epoch). */
+      readonly until?: number;
+    };
 
 export interface BackendSession {
   readonly id: string;
@@ -43,6 +51,8 @@ export interface BackendCell {
   readonly size: string;
   readonly features: readonly string[];
   readonly state: CellState;
+  /** The door as its board last saw it; `unknown` while the board is offline. */
+  readonly door: 'open' | 'closed' | 'unknown';
 }
 
 export interface BackendAlarm {
@@ -80,6 +90,10 @@ export interface KioskBackend {
   collectByQr(
     text: string,
   ): BackendResult<Opened & { action: 'deposit' | 'collect'; orderId: string }>;
+  rentalQuote(input: {
+    size: string;
+    hours: number;
+  }): BackendResult<{ size: string; hours: number; priceKopecks: number }>;
   startRental(input: { size: string; hours: number; paymentMethod: string }): BackendResult<{
     orderId: string;
     code: string;

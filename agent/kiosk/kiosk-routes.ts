@@ -68,6 +68,8 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
       hours: int(b, 'hours'),
       paymentMethod: str(b, 'paymentMethod', 64),
     }),
+  'POST /api/rental/quote': (ctx, b) =>
+    ctx.backend.rentalQuote({ size: str(b, 'size', 4), hours: int(b, 'hours') }),
   'POST /api/rental/open': (ctx, b) =>
     ctx.backend.rentalOpen(str(b, 'code', 16), b.finish === undefined ? false : bool(b, 'finish')),
   'POST /api/courier/login': (ctx, b) => {

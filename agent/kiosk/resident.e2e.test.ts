@@ -95,28 +95,32 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     expect(errors).toEqual([]);
   });
 
-  it('wrong codes show the error, then the keypad locks', async () => {
-    const { page } = await openKiosk(browser, h.kiosk.url);
+  it('wrong codes show the tries left, then the keypad locks with a live countdown', async () => {
+    const { page, errors } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('collect').click();
     // A person at a keyboard: slow keys are typing, not a scan, and Enter submits.
     await page.keyboard.type('000001', { delay: 80 });
     await page.keyboard.press('Enter');
-    await page
-      .getByTestId('error')
-      .filter({ hasText: 'Неверный код' })
+    const error = page.getByTestId('error');
+    await error
+      .filter({ hasText: 'Неверный код. Осталось попыток: 4' })
       .waitFor({ timeout: 10_000 });
     await screenshot(page, 'wrong-code');
-    for (let i = 2; i <= 6 && (await page.getByTestId('locked').count()) === 0; i++) {
-      await tapCode(page, `00000${i}`);
-      // Answered: locked, or the error shown with the digits cleared for the next try.
-      await page.waitForFunction(
-        `document.querySelector('[data-testid="locked"]') !== null ||
-         (document.querySelector('[data-testid="error"]') !== null &&
-          document.querySelector('.digit')?.textContent === '')`,
-      );
+    for (const left of [3, 2, 1]) {
+      await tapCode(page, `00000${5 - left}`);
+      await error.filter({ hasText: `Осталось попыток: ${left}` }).waitFor({ timeout: 10_000 });
     }
-    await page.getByTestId('locked').waitFor({ timeout: 10_000 });
+    // The fifth wrong code is the last try: the lockout screen, counting down from 5 minutes.
+    await tapCode(page, '000005');
+    const countdown = page.getByTestId('countdown');
+    await countdown.filter({ hasText: /Попробуйте снова через [45]:[0-5][0-9]/ }).waitFor({
+      timeout: 10_000,
+    });
+    const first = await countdown.textContent();
+    // Live: the figure changes on the screen by itself within a few seconds.
+    await countdown.filter({ hasNotText: first ?? '' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'locked');
+    expect(errors).toEqual([]);
   });
 
   it('the door did not open: the return goes to another cell, and the screen says so', async () => {
@@ -180,13 +184,18 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
     await screenshot(page, 'rental-size');
     await page.getByTestId('size-M').click();
     await page.getByTestId('hours-3').click();
+    // The amount at the synced tariff (M: 149 ₽ + 2 × 40 ₽) is shown before anyone pays.
+    await page
+      .getByTestId('rental-price')
+      .filter({ hasText: /К оплате: 229\s₽/ })
+      .waitFor({ timeout: 10_000 });
     await screenshot(page, 'rental-payment');
     await page.getByTestId('pay-card').click();
     await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
     const code = (await page.locator('.rental-note .code').textContent()) ?? '';
     expect(code).toMatch(/^[0-9]{6}$/);
     await screenshot(page, 'rental-paid');
-    expect(h.payments.charges).toHaveLength(1);
+    expect(h.payments.charges.map((c) => c.amountKopecks)).toEqual([22_900]);
     h.closeDoor('5');
     await page.getByTestId('done').waitFor({ timeout: 10_000 });
     await page.getByTestId('home').click();

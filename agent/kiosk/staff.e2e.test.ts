@@ -30,16 +30,31 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
   });
 
   it('the technician logs in, sees the alarm, opens a cell with a reason, and reads the bus', async () => {
-    h = await startKioskHarness();
+    // The cloud link as the sync client reports it (its own tests cover the MQTT side).
+    const link = {
+      connected: true,
+      lastConnectedAt: Date.now() - 60_000,
+      lastDisconnectedAt: null,
+      connects: 3,
+      connectFailures: 2,
+      ackTimeouts: 0,
+      inFlight: 0,
+    };
+    h = await startKioskHarness({ network: { linkState: () => link } });
     const harness = h;
     h.board.forceOpen(7);
     await expect.poll(() => harness.agent.diagnostics().alarms, { timeout: 10_000 }).toBe(1);
-    h.board.closeDoor(7);
     const { page, errors } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('service').click();
     await tapCode(page, '123456');
     await page.getByTestId('error').waitFor({ timeout: 10_000 });
     await tapCode(page, TECHNICIAN_PIN);
+    // Opened before anyone logged in: the grid knows it from the board, not from a live event.
+    await page
+      .getByTestId('tech-cell-7')
+      .filter({ hasText: 'Дверца открыта' })
+      .waitFor({ timeout: 10_000 });
+    h.board.closeDoor(7);
     await page.getByTestId('tech-cell-3').click();
     await screenshot(page, 'service-cells');
     await page.getByTestId('open-tech.reason.check').click();
@@ -67,6 +82,14 @@ describe('kiosk in Chromium: technician and courier collection, idle timeout', (
     await screenshot(page, 'service-boards');
     await page.getByTestId('tab-network').click();
     await page.getByText('Событий ждут отправки').waitFor({ timeout: 10_000 });
+    const network = page.getByTestId('network');
+    await network.getByText('Связь с облаком есть').waitFor({ timeout: 10_000 });
+    await network
+      .locator('tr')
+      .filter({ hasText: 'Неудачных подключений' })
+      .filter({ hasText: '2' })
+      .waitFor({ timeout: 10_000 });
+    await network.getByText('Версия данных из облака').waitFor({ timeout: 10_000 });
     await screenshot(page, 'service-network');
     await page.getByTestId('tab-logs').click();
     await page.getByText('technician-open').waitFor({ timeout: 10_000 });

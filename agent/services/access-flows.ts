@@ -1,5 +1,5 @@
 import { PICKUP_CODE_PATTERN, PostamatError } from '../../protocol/index.ts';
-import { isLocked, lockAfterWrongEntry } from '../domain/keypad-lockout.ts';
+import { isLocked, lockAfterWrongEntry, triesLeftAfter } from '../domain/keypad-lockout.ts';
 import type { CredentialRow } from '../store/access-repo.ts';
 import type { FlowContext } from './flow-context.ts';
 import { fail, type KioskResult } from './kiosk-result.ts';
@@ -15,10 +15,16 @@ export function assertKeypadOpen(ctx: FlowContext): void {
   }
 }
 
+/** What the person is told after a wrong entry: tries left, and the lock end once locked. */
+export interface WrongEntry {
+  readonly triesLeft: number;
+  readonly until?: number;
+}
+
 /** A wrong code or PIN: counted, and the fifth in the window locks the keypad (audited). */
-export function recordWrongEntry(ctx: FlowContext, kind: string): void {
+export function recordWrongEntry(ctx: FlowContext, kind: string): WrongEntry {
   const now = ctx.clock.now();
-  ctx.store.transaction(() => {
+  return ctx.store.transaction((): WrongEntry => {
     const recent = ctx.store.access.wrongCodesSince(now - ctx.keypad.windowMs);
     ctx.store.access.addWrongCode(now, kind, now - ctx.keypad.windowMs);
     ctx.store.emit('keypad.wrong-code', { kind });
@@ -27,7 +33,9 @@ export function recordWrongEntry(ctx: FlowContext, kind: string): void {
       ctx.store.access.setMetaNumber('keypad_locked_until', lockUntil);
       ctx.store.emit('keypad.locked', { until: lockUntil, kind });
       ctx.doors.raiseAlarm('keypad-locked', null, null, { until: lockUntil });
+      return { triesLeft: 0, until: lockUntil };
     }
+    return { triesLeft: triesLeftAfter(recent, now, ctx.keypad) };
   });
 }
 
@@ -62,8 +70,8 @@ export function courierLogin(
       : ctx.hash('courier-daily-code', input.pin);
   const cred = ctx.store.access.credentialBySecret(hash);
   if (!usable(cred, 'courier', ctx.clock.now()) || !cred) {
-    recordWrongEntry(ctx, 'courier-login');
-    return fail('not-authorized', 'unknown or expired courier credential');
+    const wrong = recordWrongEntry(ctx, 'courier-login');
+    return fail('not-authorized', 'unknown or expired courier credential', { ...wrong });
   }
   return { ok: true, session: openSession(ctx, cred) };
 }
@@ -73,8 +81,8 @@ export function technicianLogin(ctx: FlowContext, pin: string): KioskResult<{ se
   if (!PIN_PATTERN.test(pin)) return fail('bad-code-format', 'PIN must be 4–8 digits');
   const cred = ctx.store.access.credentialBySecret(ctx.hash('technician-pin', pin));
   if (!usable(cred, 'technician', ctx.clock.now()) || !cred) {
-    recordWrongEntry(ctx, 'technician-login');
-    return fail('not-authorized', 'unknown or expired technician PIN');
+    const wrong = recordWrongEntry(ctx, 'technician-login');
+    return fail('not-authorized', 'unknown or expired technician PIN', { ...wrong });
   }
   return { ok: true, session: openSession(ctx, cred) };
 }

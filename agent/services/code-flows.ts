@@ -47,8 +47,8 @@ export function enterCode(
   const row = findCode(ctx, code);
   const now = ctx.clock.now();
   if (!row || row.purpose === 'rental') {
-    recordWrongEntry(ctx, 'code');
-    throw new PostamatError('unknown-code', 'unknown code');
+    const wrong = recordWrongEntry(ctx, 'code');
+    throw new PostamatError('unknown-code', 'unknown code', { ...wrong });
   }
   if (row.usedAt !== null) throw new PostamatError('code-used', 'this code was already used');
   const order = ctx.store.orders.order(row.orderId);

@@ -25,9 +25,21 @@ export function scanParcel(
       field: 'barcode',
     });
   }
-  const parcel = ctx.store.orders.parcelByBarcode(ctx.hash('barcode', barcode));
-  if (!parcel)
+  const barcodeHash = ctx.hash('barcode', barcode);
+  const parcel = ctx.store.orders.parcelByBarcode(barcodeHash);
+  if (!parcel) {
+    const elsewhere = ctx.store.passes.routeParcelLocker(barcodeHash);
+    if (elsewhere !== undefined) {
+      throw new PostamatError(
+        'parcel-for-other-locker',
+        `this parcel goes to locker ${elsewhere}`,
+        {
+          lockerId: elsewhere,
+        },
+      );
+    }
     throw new PostamatError('unknown-parcel', 'this parcel is not expected at this locker');
+  }
   const order = ctx.store.orders.order(parcel.orderId);
   if (!order || order.status === 'cancelled') {
     throw new PostamatError('parcel-cancelled', 'the order of this parcel was cancelled');

@@ -1,12 +1,31 @@
 import { type ErrorCode, isPostamatError } from '../../protocol/index.ts';
 
 /** What every flow returns: something the kiosk can render, never a thrown error. */
-export type KioskResult<T> =
-  | ({ readonly ok: true } & T)
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+export type KioskResult<T> = ({ readonly ok: true } & T) | KioskFailure;
 
-export function fail(code: ErrorCode, message: string): KioskResult<never> {
-  return { ok: false, code, message };
+/** A refusal; a wrong code says how many tries are left, a lockout until when (ms). */
+export interface KioskFailure {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly triesLeft?: number;
+  readonly until?: number;
+}
+
+/** Only these details of an error reach the screen: nothing stored or secret leaks out. */
+const SHOWN_DETAILS = ['triesLeft', 'until'] as const;
+
+export function fail(
+  code: ErrorCode,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+): KioskResult<never> {
+  const shown: { triesLeft?: number; until?: number } = {};
+  for (const key of SHOWN_DETAILS) {
+    const value = details[key];
+    if (typeof value === 'number') shown[key] = value;
+  }
+  return { ok: false, code, message, ...shown };
 }
 
 /** Counts refused input by error code, for metrics. */
@@ -30,7 +49,7 @@ export class BadInputCounter {
     } catch (error) {
       if (!isPostamatError(error)) throw error;
       this.count(error.code);
-      return fail(error.code, error.message);
+      return fail(error.code, error.message, error.details);
     }
   }
 }

@@ -6,18 +6,8 @@ import { findCode } from './code-flows.ts';
 import { commitThenOpen, type FlowContext } from './flow-context.ts';
 import type { KioskResult } from './kiosk-result.ts';
 
-/** Rent a cell of a size for some hours: pay, get a code (shown once), the door opens. */
-export function startRental(
-  ctx: FlowContext,
-  input: { size: string; hours: number; paymentMethod: string },
-): KioskResult<{
-  orderId: string;
-  code: string;
-  cellId: string;
-  priceKopecks: number;
-  until: number;
-  opIds: number[];
-}> {
+/** What a rental of `size` for `hours` costs at the synced tariff; refuses what it cannot price. */
+function priceOf(ctx: FlowContext, input: { size: string; hours: number }) {
   if (!(CELL_SIZES as readonly string[]).includes(input.size)) {
     throw new PostamatError('bad-input', `size must be one of ${CELL_SIZES.join(', ')}`, {
       field: 'size',
@@ -31,8 +21,31 @@ export function startRental(
   const size = input.size as CellSize;
   const tariff = ctx.store.access.tariff(size);
   if (!tariff) throw new PostamatError('not-found', `no tariff for size ${size} yet`);
+  return { size, hours: input.hours, priceKopecks: rentalPriceKopecks(tariff, input.hours) };
+}
+
+/** The price shown before paying: the same figure `startRental` will charge. */
+export function rentalQuote(
+  ctx: FlowContext,
+  input: { size: string; hours: number },
+): KioskResult<{ size: CellSize; hours: number; priceKopecks: number }> {
+  return { ok: true, ...priceOf(ctx, input) };
+}
+
+/** Rent a cell of a size for some hours: pay, get a code (shown once), the door opens. */
+export function startRental(
+  ctx: FlowContext,
+  input: { size: string; hours: number; paymentMethod: string },
+): KioskResult<{
+  orderId: string;
+  code: string;
+  cellId: string;
+  priceKopecks: number;
+  until: number;
+  opIds: number[];
+}> {
+  const { size, priceKopecks: price } = priceOf(ctx, input);
   const orderId = `rental-${randomUUID()}`;
-  const price = rentalPriceKopecks(tariff, input.hours);
   const paid = ctx.payments.charge({ orderId, amountKopecks: price, method: input.paymentMethod });
   if (!paid.ok) throw new PostamatError('not-authorized', `payment refused: ${paid.reason}`);
   const now = ctx.clock.now();
@@ -98,8 +111,8 @@ export function rentalOpen(
   assertCodeFormat(code);
   const row = findCode(ctx, code);
   if (row?.purpose !== 'rental') {
-    recordWrongEntry(ctx, 'rental-code');
-    throw new PostamatError('unknown-code', 'unknown rental code');
+    const wrong = recordWrongEntry(ctx, 'rental-code');
+    throw new PostamatError('unknown-code', 'unknown rental code', { ...wrong });
   }
   if (row.usedAt !== null) throw new PostamatError('code-used', 'this rental has ended');
   const order = ctx.store.orders.order(row.orderId);

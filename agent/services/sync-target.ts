@@ -64,9 +64,12 @@ export class StoreSyncTarget implements SyncTarget {
         });
       }
       for (const p of message.parcels ?? []) this.upsertParcel(p, message);
+      if (message.passes) store.passes.replacePasses(message.passes);
+      if (message.routeParcels) store.passes.replaceRouteParcels(message.routeParcels);
       for (const id of message.removed?.credentials ?? []) store.access.removeCredential(id);
-      for (const id of message.removed?.codes ?? []) store.orders.removeCodesOf(id);
+      for (const hash of message.removed?.codes ?? []) store.orders.removeCode(hash);
       for (const id of message.removed?.parcels ?? []) this.cancelOrder(id);
+      if (message.kind === 'snapshot') this.dropWhatSnapshotLacks(message);
       store.access.setMetaNumber('sync_version', message.version);
       store.emit('sync.applied', { version: message.version, kind: message.kind });
     });
@@ -100,6 +103,28 @@ export class StoreSyncTarget implements SyncTarget {
       size: p.size,
       refrigerated: p.refrigerated,
     });
+  }
+
+  /**
+   * A snapshot is everything the cloud still wants here: codes, credentials and booked parcels
+   * it lacks were removed while the locker could not hear the removal (e.g. tombstones pruned
+   * during a long outage). The locker's own rentals and parcels already in a cell stay. The
+   * layout is left as it is: a cell holding a parcel cannot vanish by message.
+   */
+  private dropWhatSnapshotLacks(message: SyncMessage): void {
+    const { store } = this.ctx;
+    const codes = new Set((message.codes ?? []).map((c) => c.codeHash));
+    for (const hash of store.orders.cloudCodeHashes()) {
+      if (!codes.has(hash)) store.orders.removeCode(hash);
+    }
+    const credentials = new Set((message.credentials ?? []).map((c) => c.credentialId));
+    for (const id of store.access.credentialIds()) {
+      if (!credentials.has(id)) store.access.removeCredential(id);
+    }
+    const parcels = new Set((message.parcels ?? []).map((p) => p.orderId));
+    for (const id of store.orders.cloudBookedOrderIds()) {
+      if (!parcels.has(id)) this.cancelOrder(id);
+    }
   }
 
   /** A removed parcel cancels its order if nothing of it is in the locker yet. */

@@ -36,6 +36,7 @@ export class AccessRepo {
            valid_until = excluded.valid_until`,
       ),
       removeCred: db.prepare<[string]>('DELETE FROM credentials WHERE id = ?'),
+      credIds: db.prepare<[], { id: string }>('SELECT id FROM credentials ORDER BY id'),
       tariff: db.prepare<[string], Tariff>(
         `SELECT first_hour_kopecks AS firstHourKopecks, next_hour_kopecks AS nextHourKopecks,
            day_cap_kopecks AS dayCapKopecks FROM tariffs WHERE size = ?`,
@@ -71,6 +72,9 @@ export class AccessRepo {
   }
   removeCredential(id: string): void {
     this.s.removeCred.run(id);
+  }
+  credentialIds(): string[] {
+    return this.s.credIds.all().map((r) => r.id);
   }
   tariff(size: CellSize): Tariff | undefined {
     return this.s.tariff.get(size);

@@ -26,21 +26,31 @@ describe('database', () => {
     db.close();
   });
 
+  // The test migrations come after the real ones, whatever their number.
+  const LATEST = MIGRATIONS.length;
+  const NEXT = LATEST + 1;
+
   it('keeps a copy before migrating an existing file', () => {
     const file = tempFile();
     openDatabase(file).db.close();
-    const next = [...MIGRATIONS, { version: 2, name: 'note', sql: 'CREATE TABLE note (x TEXT)' }];
+    const next = [
+      ...MIGRATIONS,
+      { version: NEXT, name: 'note', sql: 'CREATE TABLE note (x TEXT)' },
+    ];
     const { db, backupFile, applied } = openDatabase(file, next);
-    expect(applied).toEqual([2]);
-    expect(backupFile).toBe(`${file}.v1.bak`);
-    expect(existsSync(`${file}.v1.bak`)).toBe(true);
+    expect(applied).toEqual([NEXT]);
+    expect(backupFile).toBe(`${file}.v${LATEST}.bak`);
+    expect(existsSync(`${file}.v${LATEST}.bak`)).toBe(true);
     db.close();
   });
 
   it('a failed migration leaves the old schema, says so, and keeps the copy', () => {
     const file = tempFile();
     openDatabase(file).db.close();
-    const bad = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE x (a); NOT SQL' }];
+    const bad = [
+      ...MIGRATIONS,
+      { version: NEXT, name: 'broken', sql: 'CREATE TABLE x (a); NOT SQL' },
+    ];
     let error: unknown;
     try {
       openDatabase(file, bad);
@@ -48,9 +58,11 @@ describe('database', () => {
       error = e;
     }
     expect(isPostamatError(error, 'migration-failed')).toBe(true);
-    expect((error as Error).message).toMatch(/left at version 1.*v1\.bak/);
+    expect((error as Error).message).toMatch(
+      new RegExp(`left at version ${LATEST}.*v${LATEST}\\.bak`),
+    );
     const { db } = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'x'").get()).toBeUndefined();
     db.close();
   });

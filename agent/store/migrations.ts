@@ -149,4 +149,25 @@ INSERT INTO meta (key, value) VALUES
   ('delivered_seq', '0'), ('sync_version', '0'), ('keypad_locked_until', '0');
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+/** Gate passes and the route's parcels booked elsewhere (both derived from manifests). */
+const passes = `
+CREATE TABLE passes (
+  pass_id TEXT PRIMARY KEY,
+  holder_id TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  valid_from INTEGER NOT NULL,
+  valid_until INTEGER NOT NULL
+) STRICT;
+CREATE INDEX passes_secret ON passes(secret_hash);
+
+CREATE TABLE route_parcels (
+  barcode_hash TEXT PRIMARY KEY,
+  locker_id TEXT NOT NULL
+) STRICT;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'passes', sql: passes },
+];

@@ -135,6 +135,15 @@ export class OrdersRepo {
         'UPDATE codes SET used_at = ? WHERE order_id = ? AND purpose = ? AND used_at IS NULL',
       ),
       removeCodesOf: db.prepare<[string]>('DELETE FROM codes WHERE order_id = ?'),
+      removeCode: db.prepare<[string]>('DELETE FROM codes WHERE code_hash = ?'),
+      // Rentals (tenant 'locker') are the locker's own: the cloud never sends or removes them.
+      cloudCodes: db.prepare<[], { codeHash: string }>(
+        `SELECT c.code_hash AS codeHash FROM codes c LEFT JOIN orders o ON o.id = c.order_id
+           WHERE o.tenant_id IS NULL OR o.tenant_id != 'locker'`,
+      ),
+      cloudBooked: db.prepare<[], { id: string }>(
+        "SELECT id FROM orders WHERE status = 'booked' AND tenant_id != 'locker' ORDER BY id",
+      ),
       purposesOf: db.prepare<[string], { purpose: string }>(
         'SELECT DISTINCT purpose FROM codes WHERE order_id = ?',
       ),
@@ -221,6 +230,17 @@ export class OrdersRepo {
   }
   removeCodesOf(orderId: string): void {
     this.s.removeCodesOf.run(orderId);
+  }
+  removeCode(codeHash: string): void {
+    this.s.removeCode.run(codeHash);
+  }
+  /** Hashes of the codes the cloud pushed (every code but the locker's own rentals'). */
+  cloudCodeHashes(): string[] {
+    return this.s.cloudCodes.all().map((r) => r.codeHash);
+  }
+  /** Orders the cloud pushed that are still only booked here. */
+  cloudBookedOrderIds(): string[] {
+    return this.s.cloudBooked.all().map((r) => r.id);
   }
   codePurposesOf(orderId: string): string[] {
     return this.s.purposesOf.all(orderId).map((r) => r.purpose);

@@ -5,6 +5,7 @@ import { type Db, openDatabase } from './database.ts';
 import { DoorOpsRepo } from './door-ops-repo.ts';
 import { OrdersRepo } from './orders-repo.ts';
 import { OutboxStore } from './outbox-store.ts';
+import { PassesRepo } from './passes-repo.ts';
 
 /** The locker's memory: one SQLite file, its repositories, and the outbox that reports changes. */
 export class Store {
@@ -13,6 +14,7 @@ export class Store {
   readonly access: AccessRepo;
   readonly doorOps: DoorOpsRepo;
   readonly outbox: OutboxStore;
+  readonly passes: PassesRepo;
 
   constructor(
     readonly db: Db,
@@ -24,6 +26,7 @@ export class Store {
     this.access = new AccessRepo(db);
     this.doorOps = new DoorOpsRepo(db);
     this.outbox = new OutboxStore(db, lockerId);
+    this.passes = new PassesRepo(db);
   }
 
   static open(file: string, lockerId: string, clock: Clock): Store {

@@ -46,6 +46,9 @@ export class LockerSyncClient {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Ack-timer ticks since the last ack while events were in flight. */
   private idleTicks = 0;
+  private lastConnectedAt: number | null = null;
+  private lastDisconnectedAt: number | null = null;
+  private wasUp = false;
   private pumpScheduled = false;
   private unsubscribeAppend: (() => void) | undefined;
   private readonly commands: CommandRelay;
@@ -104,6 +107,19 @@ export class LockerSyncClient {
     return this.client?.connected === true;
   }
 
+  /** The link for the technician (the Agent's NetworkLink, implemented structurally). */
+  linkState() {
+    return {
+      connected: this.connected(),
+      lastConnectedAt: this.lastConnectedAt,
+      lastDisconnectedAt: this.lastDisconnectedAt,
+      connects: this.counters.connects,
+      connectFailures: this.counters.connectFailures,
+      ackTimeouts: this.counters.ackTimeouts,
+      inFlight: this.drain.inFlight(),
+    };
+  }
+
   /** Publishes the retained online status; a live status is also the locker's sync request. */
   publishStatus(): void {
     const client = this.client;
@@ -149,6 +165,8 @@ export class LockerSyncClient {
 
   private async onConnect(client: MqttClient): Promise<void> {
     this.counters.connects += 1;
+    this.lastConnectedAt = this.options.clock.now();
+    this.wasUp = true;
     this.attempt = 0;
     this.cloudClock.reset();
     this.options.logger.info({ event: 'sync.mqtt.connected', lockerId: this.options.lockerId });
@@ -180,6 +198,9 @@ export class LockerSyncClient {
 
   private onClose(client: MqttClient): void {
     if (this.client !== client) return;
+    // A failed attempt is not a disconnect: only a link that was up goes down.
+    if (this.wasUp) this.lastDisconnectedAt = this.options.clock.now();
+    this.wasUp = false;
     this.drain.stop();
     clearInterval(this.ackTimer);
     clearInterval(this.statusTimer);

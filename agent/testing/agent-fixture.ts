@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { CellSize, SyncMessage } from '../../protocol/index.ts';
-import { Agent } from '../agent.ts';
+import { Agent, type AgentOptions } from '../agent.ts';
 import { keyedHasher } from '../services/hasher.ts';
 import { TestPaymentProvider } from '../services/payment-provider.ts';
 import { Store } from '../store/store.ts';
@@ -138,7 +138,7 @@ export interface Fixture {
   close(): void;
 }
 
-export function makeFixture(): Fixture {
+export function makeFixture(extra: Pick<AgentOptions, 'gates' | 'collectAtOnce'> = {}): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'postamat-agent-'));
   const clock = {
     t: T0,
@@ -158,6 +158,7 @@ export function makeFixture(): Fixture {
     log: pino({ level: 'silent' }),
     payments,
     tickMs: 0,
+    ...extra,
   });
   agent.sync.applySync(baseSync());
   agent.start();

@@ -46,6 +46,8 @@ function demand(request: FastifyRequest, kind: Caller['kind']): string {
 
 export const tenantOf = (request: FastifyRequest) => demand(request, 'tenant');
 export const operatorOf = (request: FastifyRequest) => demand(request, 'operator');
+/** A closed site's management key: its own site only. */
+export const siteOf = (request: FastifyRequest) => demand(request, 'site');
 export const requireAdmin = (request: FastifyRequest) => demand(request, 'admin');
 
 export function callerOf(request: FastifyRequest): Caller {

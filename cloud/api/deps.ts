@@ -1,5 +1,6 @@
 import type { Clock } from '../../protocol/index.ts';
 import type { CloudMetrics } from '../metrics.ts';
+import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
 import type { CloudStore } from '../store/store.ts';
 
 /** What the HTTP API is built from; main.ts and tests pass real ones. */
@@ -17,4 +18,8 @@ export interface ApiDeps {
   readonly brokerHealthy: () => Promise<boolean> | boolean;
   /** Called after every successful non-GET request: the MQTT publishers look for changes. */
   readonly onWrite?: (() => void) | undefined;
+  /** Notifications: the vault that seals phones and the channels new orders' messages take. */
+  readonly notifications?:
+    | { readonly vault: PersonalDataVault; readonly channels: readonly string[] }
+    | undefined;
 }

@@ -63,6 +63,20 @@ export const orderView = z.object({
     z.object({ lockerId: z.string(), size, validFrom: z.number(), validUntil: z.number() }),
   ),
   timeline: z.array(z.object({ status: z.string(), at: z.number(), source: z.string() })),
+  recipient: z
+    .object({ phone: z.string().nullable(), language: z.enum(['ru', 'en']), erased: z.boolean() })
+    .nullable()
+    .describe('the person notified; the phone only masked, null once erased'),
+  notifications: z.array(
+    z.object({
+      event: z.string(),
+      channel: z.string(),
+      status: z.enum(['pending', 'sent', 'failed']),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      sentAt: z.number().nullable(),
+    }),
+  ),
 });
 
 export const lockerView = z.object({

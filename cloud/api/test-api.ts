@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics.ts';
 import {
   FakeClock,
@@ -6,6 +6,7 @@ import {
   sqliteTestStore,
   type TestStore,
 } from '../store/test-stores.ts';
+import type { ApiDeps } from './deps.ts';
 import { buildApi } from './server.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -18,18 +19,25 @@ export interface TestApi {
 }
 
 /** A real API over a real SQLite store in a temp dir, driven with fastify.inject. */
-export async function testApi(open: typeof sqliteTestStore = sqliteTestStore): Promise<TestApi> {
+export async function testApi(
+  open: typeof sqliteTestStore = sqliteTestStore,
+  extra: Partial<Pick<ApiDeps, 'notifications'>> & { logger?: FastifyBaseLogger } = {},
+): Promise<TestApi> {
   const clock = new FakeClock(Date.UTC(2026, 5, 1));
   const t = await open(clock);
   const metrics = createMetrics(() => t.store.webhookBacklog());
-  const app = await buildApi({
-    store: t.store,
-    clock,
-    metrics,
-    adminKey: ADMIN_KEY,
-    publicMqttUrl: 'mqtt://127.0.0.1:1883',
-    brokerHealthy: () => true,
-  });
+  const app = await buildApi(
+    {
+      store: t.store,
+      clock,
+      metrics,
+      adminKey: ADMIN_KEY,
+      publicMqttUrl: 'mqtt://127.0.0.1:1883',
+      brokerHealthy: () => true,
+      notifications: extra.notifications,
+    },
+    extra.logger,
+  );
   return {
     app,
     t,

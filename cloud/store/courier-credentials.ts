@@ -2,7 +2,7 @@ import { PostamatError, type SyncMessage } from '../../protocol/index.ts';
 import { hmacHex, keyedHash, newSecret } from '../security/secrets.ts';
 import { bumpTenantLockers, type Db, type StoreContext } from './context.ts';
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 /**
  * Courier daily codes: 8 digits derived from a cloud secret, the courier and the UTC day, so the
@@ -16,7 +16,7 @@ export function dailyCode(secret: string, courierId: string, day: number): strin
 
 export const dayOf = (ms: number) => Math.floor(ms / DAY);
 
-async function credentialSecret(db: Db): Promise<string> {
+export async function credentialSecret(db: Db): Promise<string> {
   await db
     .insertInto('cloud_secrets')
     .values({ name: 'courier-daily-code', value: newSecret() })

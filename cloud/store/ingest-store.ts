@@ -24,22 +24,17 @@ export function ingestStore(ctx: StoreContext): EventIngestStore & LockerCredent
   return {
     async ingest(lockerId, events, receivedAt): Promise<IngestResult> {
       return inTransaction(ctx, async (trx) => {
-        let committed = await lockCursor(ctx, trx, lockerId);
-        let applied = 0;
-        let gap = false;
-        let lastAt: number | null = null;
-        // INVARIANT: events apply in seq order, each once; past a gap nothing applies.
-        for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
-          if (event.lockerId !== lockerId || event.seq <= committed) continue;
-          if (event.seq !== committed + 1) {
-            gap = true;
-            break;
-          }
-          await applyEvent(trx, lockerId, event, receivedAt);
-          committed = event.seq;
-          lastAt = event.at;
-          applied++;
+        const start = await lockCursor(ctx, trx, lockerId);
+        const { run, gap } = nextRun(lockerId, events, start);
+        await recordEvents(trx, lockerId, run, receivedAt);
+        // Projections stay one by one, in seq order: each may read what the previous changed.
+        for (const event of run) {
+          const effect = interpretEvent(event);
+          if (effect.type !== 'none') await applyEffect(trx, lockerId, event, effect, receivedAt);
         }
+        const applied = run.length;
+        const committed = start + applied;
+        const lastAt = run.at(-1)?.at ?? null;
         if (applied > 0) {
           await trx
             .updateTable('ingest_cursors')
@@ -77,17 +72,45 @@ export function ingestStore(ctx: StoreContext): EventIngestStore & LockerCredent
   };
 }
 
-async function applyEvent(trx: Db, lockerId: string, event: LockerEvent, receivedAt: number) {
-  await trx
-    .insertInto('locker_events')
-    .values({
+/**
+ * The events that apply now: the ones right after `committed`, in seq order, each once.
+ * INVARIANT: past a gap nothing applies — the locker sends again from the acked seq.
+ */
+export function nextRun(
+  lockerId: string,
+  events: readonly LockerEvent[],
+  committed: number,
+): { run: LockerEvent[]; gap: boolean } {
+  const run: LockerEvent[] = [];
+  let next = committed + 1;
+  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    if (event.lockerId !== lockerId || event.seq < next) continue;
+    if (event.seq !== next) return { run, gap: true };
+    run.push(event);
+    next++;
+  }
+  return { run, gap: false };
+}
+
+// 6 parameters a row: 500 rows stay far below SQLite's and PostgreSQL's parameter limits.
+const ROWS_PER_INSERT = 500;
+
+/** The event log rows of a run, several hundred per statement rather than one round trip each. */
+async function recordEvents(
+  trx: Db,
+  lockerId: string,
+  run: readonly LockerEvent[],
+  receivedAt: number,
+): Promise<void> {
+  for (let i = 0; i < run.length; i += ROWS_PER_INSERT) {
+    const rows = run.slice(i, i + ROWS_PER_INSERT).map((event) => ({
       locker_id: lockerId,
       seq: event.seq,
       at: event.at,
       received_at: receivedAt,
       type: event.type,
       body: JSON.stringify(event.body),
-    })
-    .execute();
-  await applyEffect(trx, lockerId, event, interpretEvent(event), receivedAt);
+    }));
+    await trx.insertInto('locker_events').values(rows).execute();
+  }
 }

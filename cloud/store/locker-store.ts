@@ -142,6 +142,7 @@ export function lockerStore(ctx: StoreContext) {
             hash_key: hashKey,
             revoked: 0,
             sync_version: 1,
+            sync_horizon: 0,
             created_at: clock.now(),
           })
           .execute();

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PostamatError } from '../../protocol/index.ts';
+import { notificationsMigration } from '../notifications/notification-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -284,10 +285,87 @@ const courierCredentials: Migration = {
   },
 };
 
+/**
+ * The oldest version a delta can still start from: tombstones (dead codes, released bookings)
+ * stamped at or below it have been pruned, so a locker holding an older version needs a snapshot.
+ */
+const syncHorizon: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('lockers')
+      .addColumn('sync_horizon', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
+/** Closed sites' access points and passage log; couriers' route manifests. */
+const sites: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('access_points')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('site_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('driver', 'text', (c) => c.notNull())
+      .addColumn('locker_id', 'text')
+      .addColumn('url', 'text')
+      .addColumn('secret', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('access_points_site')
+      .on('access_points')
+      .column('site_id')
+      .execute();
+    await db.schema
+      .createTable('manifests')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull())
+      .addColumn('courier_id', 'text', (c) => c.notNull())
+      .addColumn('order_ids', 'text')
+      .addColumn('pass_window_ms', 'bigint', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('manifest_stops')
+      .addColumn('manifest_id', 'text', (c) => c.notNull())
+      .addColumn('pos', 'integer', (c) => c.notNull())
+      .addColumn('locker_id', 'text', (c) => c.notNull())
+      .addColumn('visit_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('manifest_stops_pk', ['manifest_id', 'pos'])
+      .execute();
+    await db.schema
+      .createIndex('manifest_stops_locker')
+      .on('manifest_stops')
+      .columns(['locker_id', 'visit_at'])
+      .execute();
+    await db.schema
+      .createTable('passages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('site_id', 'text', (c) => c.notNull())
+      .addColumn('access_point_id', 'text', (c) => c.notNull())
+      .addColumn('courier_id', 'text')
+      .addColumn('tenant_id', 'text')
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .execute();
+    await db.schema
+      .createIndex('passages_site')
+      .on('passages')
+      .columns(['site_id', 'at'])
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => ({
     '0001-initial': initial,
     '0002-courier-credentials': courierCredentials,
+    '0003-sync-horizon': syncHorizon,
+    '0004-sites': sites,
+    '0005-notifications': notificationsMigration,
   }),
 };
 

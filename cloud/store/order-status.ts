@@ -1,4 +1,5 @@
 import type { OrderStatus } from '../../protocol/index.ts';
+import { enqueueForStatus } from '../notifications/notification-queue.ts';
 import type { Db } from './context.ts';
 import type { IssuedCode } from './order-codes.ts';
 import { enqueueWebhooks } from './webhook-queue.ts';
@@ -31,6 +32,7 @@ export async function recordStatus(trx: Db, change: StatusChange, now: number): 
     at: change.at,
     ...(change.codes === undefined ? {} : { codes: change.codes }),
   });
+  await enqueueForStatus(trx, change.orderId, change.status, now);
 }
 
 /** Appends to the timeline; the caller has updated (so locked) the order row first. */

@@ -1,6 +1,8 @@
 import type { CellSize, OrderKind, OrderStatus } from '../../protocol/index.ts';
 import { PostamatError } from '../../protocol/index.ts';
 import { lockersOf, type PlannedStep, planItinerary } from '../domain/itinerary.ts';
+import { type OrderContactInput, saveContact } from '../notifications/notification-queue.ts';
+import { notificationsOf } from '../notifications/notification-store.ts';
 import { newId } from '../security/secrets.ts';
 import { freeCapacity, lockersOpenTo, type Window } from './capacity.ts';
 import {
@@ -23,6 +25,8 @@ export interface OrderInput {
   readonly storageHours?: number | undefined;
   readonly externalRef?: string | undefined;
   readonly window?: Window | undefined;
+  /** The person to notify (self-run services only); sealed before it is stored. */
+  readonly contact?: OrderContactInput | undefined;
 }
 
 export const DEFAULT_STORAGE_HOURS = 72;
@@ -157,6 +161,9 @@ export function orderStore(ctx: StoreContext) {
           )
           .execute();
         const codes = await issueStepCodes(trx, now, orderId, steps, versions, window);
+        if (input.contact !== undefined) {
+          await saveContact(trx, orderId, input.contact, codes, now);
+        }
         const base = { orderId, tenantId, externalRef: input.externalRef ?? null, at: now };
         await appendHistory(trx, orderId, 'created', now, 'api');
         await recordStatus(trx, { ...base, status: 'booked', source: 'api', codes }, now);
@@ -234,6 +241,7 @@ export async function readOrder(db: Db, orderId: string) {
       validUntil: b.valid_until,
     })),
     timeline: history.map((h) => ({ status: h.status, at: h.at, source: h.source })),
+    ...(await notificationsOf(db, orderId)),
   };
 }
 export type OrderView = NonNullable<Awaited<ReturnType<typeof readOrder>>>;

@@ -21,7 +21,8 @@ export interface TenantRow {
 
 export interface ApiKeyRow {
   id: string;
-  owner_kind: 'tenant' | 'operator';
+  /** `site`: a closed site's management, reading its passage log. */
+  owner_kind: 'tenant' | 'operator' | 'site';
   owner_id: string;
   /** SHA-256 of the secret part: keys are 256-bit random, so a slow hash adds nothing. */
   secret_hash: string;
@@ -70,6 +71,8 @@ export interface LockerRow {
   hash_key: string;
   revoked: number;
   sync_version: number;
+  /** Deltas start at this version or later; older holders get a snapshot (tombstones pruned). */
+  sync_horizon: number;
   created_at: number;
 }
 
@@ -224,7 +227,99 @@ export interface IdempotencyRow {
   created_at: number;
 }
 
+export interface AccessPointRow {
+  id: string;
+  site_id: string;
+  name: string;
+  /** gate | barrier | door */
+  kind: string;
+  /** locker-relay | agent-gate | webhook */
+  driver: string;
+  /** For locker-relay and agent-gate: the agent that checks passes and drives the relay. */
+  locker_id: string | null;
+  /** For webhook: the complex's access system, and the secret its requests are signed with. */
+  url: string | null;
+  secret: string | null;
+  created_at: number;
+}
+
+export interface ManifestRow {
+  id: string;
+  tenant_id: string;
+  courier_id: string;
+  /** JSON array of order ids the route is limited to, or null: all the tenant's work there. */
+  order_ids: string | null;
+  pass_window_ms: number;
+  created_at: number;
+}
+
+export interface ManifestStopRow {
+  manifest_id: string;
+  pos: number;
+  locker_id: string;
+  visit_at: number;
+}
+
+export interface PassageRow {
+  id: string;
+  site_id: string;
+  access_point_id: string;
+  courier_id: string | null;
+  tenant_id: string | null;
+  at: number;
+  /** allowed | refused | failed (the access system did not answer) */
+  outcome: string;
+  reason: string | null;
+}
+
+/** The person an order serves: phone and codes sealed (cloud/notifications/personal-data-vault.ts). */
+export interface OrderContactRow {
+  order_id: string;
+  /** Null once erased after the retention period; the order stays, anonymous. */
+  phone_sealed: string | null;
+  phone_hash: string | null;
+  /** What every view shows (`+7 *** ***-45-67`), so views need no key. */
+  phone_masked: string | null;
+  codes_sealed: string | null;
+  key_id: string;
+  language: string;
+  /** JSON array of the channels this order's messages go to. */
+  channels: string;
+  created_at: number;
+  erased_at: number | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  order_id: string;
+  event: string;
+  channel: string;
+  status: string;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+export interface RecordedMessageRow {
+  id: string;
+  notification_id: string;
+  order_id: string;
+  channel: string;
+  event: string;
+  language: string;
+  phone_sealed: string | null;
+  text_sealed: string | null;
+  key_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  access_points: AccessPointRow;
+  manifests: ManifestRow;
+  manifest_stops: ManifestStopRow;
+  passages: PassageRow;
   operators: OperatorRow;
   tenants: TenantRow;
   api_keys: ApiKeyRow;
@@ -247,4 +342,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryRow;
   idempotency_keys: IdempotencyRow;
   cloud_secrets: CloudSecretRow;
+  order_contacts: OrderContactRow;
+  notifications: NotificationRow;
+  recorded_messages: RecordedMessageRow;
 }

@@ -126,13 +126,16 @@ describe.each(TEST_ENGINES)('store contract ($engine): orders and booking', ({ o
     const { tenant, operator } = await seedNetwork(t.store);
     await provisionTestLocker(t.store, operator.id, 'L2', 55.76, 37.62, { M: 1 });
     const { orderId, codes } = await t.store.createOrder(tenant.id, parcel);
+    const pushed = (await t.store.buildSyncMessage('L1')).codes ?? [];
+    const hash = pushed.find((c) => c.stepId === codes[0]?.stepId)?.codeHash;
+    expect(hash).toBeDefined();
     const redirected = await t.store.redirectOrder(tenant.id, orderId, 'L2');
     expect(redirected.codes[0]?.lockerId).toBe('L2');
     const order = await t.store.getOrder(orderId);
     expect(order?.steps.every((s) => s.lockerId === 'L2')).toBe(true);
     expect(order?.bookings.map((b) => b.lockerId)).toEqual(['L2']);
     const l1 = await t.store.buildSyncMessage('L1', 1);
-    expect(l1.removed?.codes).toEqual([codes[0]?.stepId]);
+    expect(l1.removed?.codes).toEqual([hash]);
     const before = order?.bookings[0]?.validUntil ?? 0;
     await t.store.extendOrder(tenant.id, orderId, 24);
     expect((await t.store.getOrder(orderId))?.bookings[0]?.validUntil).toBe(

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { type Clock, systemClock } from '../../protocol/index.ts';
+import { notificationStore } from '../notifications/notification-store.ts';
+import { personalDataStore } from '../notifications/personal-data-store.ts';
 import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
@@ -7,14 +9,17 @@ import { courierCredentialStore } from './courier-credentials.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
+import { manifestStore } from './manifest-store.ts';
 import { operationsStore } from './operations-store.ts';
 import { orderChanges } from './order-changes.ts';
 import { orderStore } from './order-store.ts';
+import { siteStore } from './site-store.ts';
+import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
 import { buildSyncMessage } from './sync-payload.ts';
 import { tenantStore } from './tenant-store.ts';
 import { webhookStore } from './webhook-store.ts';
 
-function compose(ctx: StoreContext) {
+function compose(ctx: StoreContext, limits: SyncLimits) {
   return {
     engine: ctx.engine as StoreEngine,
     ...tenantStore(ctx),
@@ -26,7 +31,14 @@ function compose(ctx: StoreContext) {
     ...webhookStore(ctx),
     ...idempotencyStore(ctx),
     ...ingestStore(ctx),
-    buildSyncMessage: (lockerId: string, since?: number) => buildSyncMessage(ctx, lockerId, since),
+    ...notificationStore(ctx),
+    ...personalDataStore(ctx),
+    ...manifestStore(ctx),
+    ...siteStore(ctx),
+    buildSyncMessage: (lockerId: string, since?: number) =>
+      buildSyncMessage(ctx, lockerId, since, limits),
+    /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */
+    pruneSyncTombstones: (keepVersions: number) => pruneSyncTombstones(ctx, keepVersions),
     async ping(): Promise<void> {
       await sql`select 1`.execute(ctx.db);
     },
@@ -45,7 +57,8 @@ export type CloudStore = ReturnType<typeof compose> & EventIngestStore & LockerC
 export async function openStore(
   location: StoreLocation,
   clock: Clock = systemClock,
+  limits: SyncLimits = DEFAULT_SYNC_LIMITS,
 ): Promise<CloudStore> {
   const { db, engine } = await connect(location);
-  return compose({ db, engine, clock });
+  return compose({ db, engine, clock }, limits);
 }

@@ -7,6 +7,8 @@ import {
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { lockerCredentials } from './courier-credentials.ts';
+import { manifestSyncParts } from './manifest-sync.ts';
+import { DEFAULT_SYNC_LIMITS, deltaPossible, type SyncLimits } from './sync-horizon.ts';
 
 /** Until tariffs have their own table, every locker charges the network's default grid. */
 export const DEFAULT_TARIFFS: SyncMessage['tariffs'] = [
@@ -16,27 +18,68 @@ export const DEFAULT_TARIFFS: SyncMessage['tariffs'] = [
   { size: 'XL', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 24900 },
 ];
 
-/**
- * The data a locker needs offline, as a snapshot (since undefined) or as the changes after
- * `since`. Every change bumps the locker's sync version and stamps the rows it touched, so a
- * delta is "rows stamped after since": live ones upserted, dead ones removed by id.
- */
-export async function buildSyncMessage(
-  ctx: StoreContext,
-  lockerId: string,
-  since?: number,
-): Promise<SyncMessage> {
-  const { db } = ctx;
-  const locker = await db
+async function lockerRow(ctx: StoreContext, lockerId: string) {
+  const locker = await ctx.db
     .selectFrom('lockers')
-    .select(['hash_key', 'sync_version'])
+    .select(['hash_key', 'sync_version', 'sync_horizon'])
     .where('id', '=', lockerId)
     .executeTakeFirst();
   if (locker === undefined) {
     throw new PostamatError('not-found', `no locker "${lockerId}"`, { lockerId });
   }
-  const delta = since !== undefined && since > 0;
-  const after = delta ? since : 0;
+  return locker;
+}
+
+/**
+ * The data a locker needs offline, as the changes after `since` when a delta can express them,
+ * else as a snapshot (see deltaPossible). Every change bumps the locker's sync version and stamps
+ * the rows it touched, so a delta is "rows stamped after since": live ones upserted, dead ones
+ * removed by id. A snapshot is every live row; the agent drops whatever it holds that is not in it.
+ */
+export async function buildSyncMessage(
+  ctx: StoreContext,
+  lockerId: string,
+  since?: number,
+  limits: SyncLimits = DEFAULT_SYNC_LIMITS,
+): Promise<SyncMessage> {
+  let locker = await lockerRow(ctx, lockerId);
+  const future = since !== undefined && since > locker.sync_version;
+  if (future) {
+    await leapPast(ctx, lockerId, since);
+    locker = await lockerRow(ctx, lockerId);
+  }
+  const delta = !future && deltaPossible(since, locker, limits);
+  const message = await buildFrom(ctx, lockerId, locker, delta ? since : undefined);
+  // Tombstones pruned while this was read (the horizon passed `since`) may be missing from it.
+  if (delta && since < (await lockerRow(ctx, lockerId)).sync_horizon) {
+    return buildFrom(ctx, lockerId, await lockerRow(ctx, lockerId), undefined);
+  }
+  return message;
+}
+
+/**
+ * A locker holding a version the cloud never issued (a cloud restored from a backup) would drop
+ * any message not newer than it: the locker's version jumps past it, so the snapshot that follows
+ * is newer and replaces what the locker holds. Versions only ever grow.
+ */
+async function leapPast(ctx: StoreContext, lockerId: string, since: number): Promise<void> {
+  await ctx.db
+    .updateTable('lockers')
+    .set({ sync_version: since + 1 })
+    .where('id', '=', lockerId)
+    .where('sync_version', '<=', since)
+    .execute();
+}
+
+async function buildFrom(
+  ctx: StoreContext,
+  lockerId: string,
+  locker: { readonly hash_key: string; readonly sync_version: number },
+  since: number | undefined,
+): Promise<SyncMessage> {
+  const { db } = ctx;
+  const delta = since !== undefined;
+  const after = since ?? 0;
   const cells = await db
     .selectFrom('cells')
     .selectAll()
@@ -105,15 +148,17 @@ export async function buildSyncMessage(
     })),
     // Derived per day rather than stored, so every message carries them whole (upsert by id).
     credentials: await lockerCredentials(ctx, lockerId, locker.hash_key),
+    ...(await manifestSyncParts(ctx, lockerId, locker.hash_key)),
   };
   if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);
-  const removedCodes = codes.filter((c) => c.live === 0).map((c) => c.step_id);
+  // Codes go by their hash: the locker keys them so (it never learns the cloud's step ids).
+  const removedCodes = codes.filter((c) => c.live === 0).map((c) => c.code_hash);
   return {
     ...message,
     removed: {
       parcels: removedParcels.filter((id) => !liveBookings.some((b) => b.order_id === id)),
-      codes: removedCodes.filter((id) => !liveCodes.some((c) => c.step_id === id)),
+      codes: removedCodes.filter((hash) => !liveCodes.some((c) => c.code_hash === hash)),
     },
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Clock } from '../../protocol/index.ts';
 import { type CloudStore, openStore } from './store.ts';
+import type { SyncLimits } from './sync-horizon.ts';
 
 /** Test support: a fresh store per test on each engine, removed afterwards. */
 export interface TestStore {
@@ -14,9 +15,10 @@ export interface TestStore {
 export const TEST_PG_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export async function sqliteTestStore(clock?: Clock): Promise<TestStore> {
+export async function sqliteTestStore(clock?: Clock, limits?: SyncLimits): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'postamat-cloud-'));
-  const store = await openStore({ engine: 'sqlite', file: join(dir, 'cloud.sqlite') }, clock);
+  const file = join(dir, 'cloud.sqlite');
+  const store = await openStore({ engine: 'sqlite', file }, clock, limits);
   return {
     store,
     async dispose() {
@@ -26,12 +28,12 @@ export async function sqliteTestStore(clock?: Clock): Promise<TestStore> {
   };
 }
 
-export async function postgresTestStore(clock?: Clock): Promise<TestStore> {
+export async function postgresTestStore(clock?: Clock, limits?: SyncLimits): Promise<TestStore> {
   const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
   await adminQuery(`create schema ${schema}`);
   let store: CloudStore;
   try {
-    store = await openStore({ engine: 'postgres', url: TEST_PG_URL, schema }, clock);
+    store = await openStore({ engine: 'postgres', url: TEST_PG_URL, schema }, clock, limits);
   } catch (error) {
     // A store that never opened is never disposed: drop its schema here.
     await adminQuery(`drop schema ${schema} cascade`);

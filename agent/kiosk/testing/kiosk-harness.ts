@@ -6,6 +6,7 @@ import type { CellSize, SyncMessage } from '../../../protocol/index.ts';
 import { SimBoard, SimulatedLockBoard } from '../../../simulator/index.ts';
 import { Agent } from '../../agent.ts';
 import { keyedHasher } from '../../services/hasher.ts';
+import type { NetworkLink } from '../../services/network-link.ts';
 import { TestPaymentProvider } from '../../services/payment-provider.ts';
 import { Store } from '../../store/store.ts';
 import { type Kiosk, startKiosk } from '../kiosk-server.ts';
@@ -109,7 +110,7 @@ export interface KioskHarness {
 }
 
 export async function startKioskHarness(
-  options: { idleMs?: number; openTimeoutMs?: number; port?: number } = {},
+  options: { idleMs?: number; openTimeoutMs?: number; port?: number; network?: NetworkLink } = {},
 ): Promise<KioskHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'postamat-kiosk-'));
   const clock = { now: () => Date.now() };
@@ -135,6 +136,7 @@ export async function startKioskHarness(
     payments,
     doorTimings: { openTimeoutMs, maxAttempts: 2, leftOpenMs: 10 * 60_000 },
     tickMs: 100,
+    ...(options.network ? { network: options.network } : {}),
   });
   const doorEvents: { cellId: string; door: string }[] = [];
   agent.subscribe((e) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isPostamatError, ORDER_KINDS, ORDER_STATUSES } from '../../../protocol/index.ts';
+import { isNotifiedKind, LANGUAGES } from '../../notifications/domain/notification-plan.ts';
+import { PHONE_PATTERN } from '../../notifications/personal-data-vault.ts';
 import { tenantOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { forbidden, HttpError, notFound, unprocessable } from '../http-error.ts';
@@ -25,13 +27,20 @@ const createBody = z.strictObject({
   storageHours: z.number().int().min(1).max(720).optional(),
   externalRef: z.string().min(1).max(100).optional(),
   window: z.strictObject({ from: epochMs, until: epochMs }).optional(),
+  recipient: z
+    .strictObject({
+      phone: z.string().regex(PHONE_PATTERN, 'phone: +7 and 10 digits'),
+      language: z.enum(LANGUAGES).default('ru'),
+    })
+    .optional()
+    .describe('the person the network notifies (resident-to-resident, rental, service round trip)'),
 });
 
 const created = z.object({ order: orderView, codes: z.array(issuedCode) });
 const tags = ['orders'];
 
 export const orderRoutes =
-  ({ store, clock }: ApiDeps): FastifyPluginAsyncZod =>
+  ({ store, clock, notifications }: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
     async function ownOrder(tenantId: string, orderId: string) {
       const order = await store.getOrder(orderId);
@@ -74,8 +83,26 @@ export const orderRoutes =
             field: 'toLockerId',
           });
         }
+        const { recipient, ...orderInput } = input;
+        if (recipient !== undefined && !isNotifiedKind(input.kind)) {
+          throw unprocessable(
+            `recipient is not kept for ${input.kind} orders: the tenant notifies`,
+            {
+              field: 'recipient',
+            },
+          );
+        }
+        if (recipient !== undefined && notifications === undefined) {
+          throw unprocessable('notifications are not configured on this cloud', {
+            field: 'recipient',
+          });
+        }
+        const contact =
+          recipient === undefined || notifications === undefined
+            ? undefined
+            : { ...recipient, ...notifications };
         try {
-          const { orderId, codes } = await store.createOrder(tenantId, input);
+          const { orderId, codes } = await store.createOrder(tenantId, { ...orderInput, contact });
           const order = await ownOrder(tenantId, orderId);
           return reply.code(201).send({ order, codes });
         } catch (error) {
@@ -173,6 +200,9 @@ export const orderRoutes =
           request.params.id,
           request.body.lockerId,
         );
+        if (notifications !== undefined) {
+          await store.resealContactCodes(request.params.id, codes, notifications.vault);
+        }
         return { order: await ownOrder(tenantId, request.params.id), codes };
       },
     );

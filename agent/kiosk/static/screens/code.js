@@ -30,13 +30,22 @@ function refusal(result) {
   return errorText(result.code);
 }
 
+/**
+ * Locked out: the keypad was locked already, or this very entry was the last try (the agent
+ * then tells the lock end with it).
+ * @param {{ code: string, until?: number }} result
+ */
+export function lockedOut(result) {
+  return result.code === 'keypad-locked' || typeof result.until === 'number';
+}
+
 /** @param {import('../app.js').App} app @param {any} state @param {Promise<any>} request @param {number} since */
 async function settle(app, state, request, since) {
   const result = await request;
   if (app.state !== state) return;
   if (result.ok) {
     app.go('door', openedCells(result, since, state.mode === 'rental' ? 'rental' : undefined));
-  } else if (result.code === 'keypad-locked') {
+  } else if (lockedOut(result)) {
     app.go('locked', { until: result.until });
   } else {
     app.update({ code: '', busy: false, error: refusal(result) });

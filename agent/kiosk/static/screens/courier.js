@@ -1,6 +1,7 @@
 import { get, post } from '../api.js';
 import { errorText, t } from '../i18n.js';
 import { h } from '../view.js';
+import { lockedOut } from './code.js';
 import { tile } from './home.js';
 import { keypad, keypadKey } from './keypad.js';
 
@@ -18,7 +19,7 @@ async function login(app, state) {
   const result = await post('/api/courier/login', body);
   if (app.state !== at) return;
   if (result.ok) app.go('courier-menu', { session: 'courier', holderId: result.holderId });
-  else if (result.code === 'keypad-locked') app.go('locked', { until: result.until });
+  else if (lockedOut(result)) app.go('locked', { until: result.until });
   else app.update({ busy: false, pin: '', error: errorText(result.code) });
 }
 

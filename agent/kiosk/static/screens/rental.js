@@ -1,5 +1,5 @@
 import { get, post } from '../api.js';
-import { errorText, t } from '../i18n.js';
+import { errorText, money, t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { h } from '../view.js';
 import { openedCells } from './door.js';
@@ -68,7 +68,10 @@ function hoursStep(app) {
         'button.choice',
         {
           type: 'button',
-          onClick: () => app.update({ hours, step: 'pay' }),
+          onClick: () => {
+            app.update({ hours, step: 'pay', quote: null });
+            quote(app, app.state);
+          },
           'data-testid': `hours-${hours}`,
         },
         h(
@@ -93,7 +96,8 @@ function payStep(app, state) {
           type: 'button',
           onClick: () => pay(app, state, method ?? ''),
           'data-testid': `pay-${method}`,
-          disabled: state.busy,
+          // Nobody pays before seeing the amount.
+          disabled: state.busy || typeof state.quote !== 'number',
         },
         h('span.choice-big', null, icon(/** @type {import('../icons.js').IconName} */ (iconName))),
         h('span.choice-title', null, t(title ?? '')),
@@ -101,6 +105,18 @@ function payStep(app, state) {
       ),
     ),
   );
+}
+
+/** The price at this locker's tariff, asked before the person pays. @param {import('../app.js').App} app @param {any} state */
+async function quote(app, state) {
+  const { size, hours } = state;
+  const result = await post('/api/rental/quote', { size, hours });
+  const now = app.state;
+  // Still on the payment step of the same choice (live events may have redrawn meanwhile).
+  if (now.screen !== 'rental' || now.step !== 'pay' || now.size !== size || now.hours !== hours)
+    return;
+  if (result.ok) app.update({ quote: result.priceKopecks });
+  else app.update({ error: errorText(result.code), step: 'hours' });
 }
 
 /** @param {import('../app.js').App} app @param {any} state @param {string} paymentMethod */
@@ -137,7 +153,15 @@ export const rental = {
       null,
       h('h1', null, t(STEP_TITLES[/** @type {'size'} */ (step)] ?? 'rental.size')),
       summary ? h('p.lead', null, summary) : null,
-      step === 'pay' ? h('p.lead', null, t('rental.priceNote')) : null,
+      step === 'pay'
+        ? typeof state.quote === 'number'
+          ? h(
+              'p.price',
+              { 'data-testid': 'rental-price' },
+              t('rental.price', { price: money(state.quote) }),
+            )
+          : h('p.wait', null, t('common.wait'))
+        : null,
       state.error ? h('p.alert', { role: 'alert', 'data-testid': 'error' }, state.error) : null,
       step === 'size'
         ? sizeStep(app, state)

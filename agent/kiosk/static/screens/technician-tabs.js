@@ -31,8 +31,10 @@ function cellsTab(app, state) {
   const cells = [...state.status.cells].sort((a, b) =>
     String(a.id).localeCompare(String(b.id), undefined, { numeric: true }),
   );
+  /** Live door edges since login win over the door states read at login. @type {Record<string, string>} */
+  const live = state.doors ?? {};
   /** @type {Record<string, string>} */
-  const doors = state.doors ?? {};
+  const doors = Object.fromEntries(cells.map((c) => [c.id, live[c.id] ?? c.door]));
   const selected = cells.find((/** @type {any} */ c) => c.id === state.selected);
   return h(
     'div.tech-cells',
@@ -176,6 +178,14 @@ const LABELS = {
   alarms: 'counter.alarms',
   badInput: 'counter.badInput',
   kioskBadRequests: 'counter.kioskBadRequests',
+  lastConnectedAt: 'net.lastConnectedAt',
+  lastDisconnectedAt: 'net.lastDisconnectedAt',
+  connects: 'net.connects',
+  connectFailures: 'net.connectFailures',
+  ackTimeouts: 'net.ackTimeouts',
+  inFlight: 'net.inFlight',
+  deliveredSeq: 'net.deliveredSeq',
+  syncVersion: 'net.syncVersion',
 };
 
 /** Counters as big figures: a technician reads them from a step away. @param {Record<string, number>} counters */
@@ -233,15 +243,44 @@ function boardsTab(app, state) {
   );
 }
 
+/** The cloud link as the agent reports it; times as clock times. @param {any} network */
+function networkSection(network) {
+  const title = !network.configured
+    ? t('net.notConfigured')
+    : network.connected
+      ? t('net.up')
+      : t('net.down');
+  const time = (/** @type {number | null | undefined} */ ms) =>
+    typeof ms === 'number' ? clockTime(ms) : '—';
+  const {
+    configured: _c,
+    connected: _u,
+    lastConnectedAt,
+    lastDisconnectedAt,
+    ...figures
+  } = network;
+  return h(
+    'section.network',
+    { 'data-testid': 'network' },
+    h('h2', null, title),
+    table({
+      ...(network.configured ? { lastConnectedAt: time(lastConnectedAt) } : {}),
+      ...(network.configured ? { lastDisconnectedAt: time(lastDisconnectedAt) } : {}),
+      ...figures,
+    }),
+  );
+}
+
 /** @param {import('../app.js').App} app @param {any} state */
 function networkTab(app, state) {
+  const { network, boards: _boards, ...rest } = state.status.diagnostics;
   return h(
     'div',
     null,
     h('p.lead', null, app.live.connected ? t('tech.live.up') : t('tech.live.down')),
-    table(
-      Object.fromEntries(Object.entries(state.status.diagnostics).filter(([k]) => k !== 'boards')),
-    ),
+    network ? networkSection(network) : null,
+    // Figures the network section already shows (outbox depth, last seq) are not repeated.
+    table(Object.fromEntries(Object.entries(rest).filter(([k]) => !(network && k in network)))),
   );
 }
 

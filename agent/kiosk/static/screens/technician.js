@@ -1,6 +1,7 @@
 import { post } from '../api.js';
 import { errorText, t } from '../i18n.js';
 import { h } from '../view.js';
+import { lockedOut } from './code.js';
 import { keypad, keypadKey } from './keypad.js';
 import { refresh, tabBody } from './technician-tabs.js';
 
@@ -24,7 +25,7 @@ async function login(app, state) {
   if (app.state !== at) return;
   if (result.ok)
     app.go('tech', { session: 'technician', tab: 'cells', status: null, selected: null });
-  else if (result.code === 'keypad-locked') app.go('locked', { until: result.until });
+  else if (lockedOut(result)) app.go('locked', { until: result.until });
   else app.update({ busy: false, pin: '', error: errorText(result.code) });
 }
 

@@ -1,0 +1,88 @@
+import type { SyncMessage } from '../../protocol/index.ts';
+import { keyedHash } from '../security/secrets.ts';
+import type { StoreContext } from './context.ts';
+import { credentialSecret, DAY, dailyCode, dayOf } from './courier-credentials.ts';
+import { planOf } from './manifest-store.ts';
+import { sitePasses } from './site-store.ts';
+
+type Pass = NonNullable<SyncMessage['passes']>[number];
+type RouteParcel = NonNullable<SyncMessage['routeParcels']>[number];
+
+/**
+ * What manifests push to a locker: gate passes when it drives access points of a site, and the
+ * parcels booked at the other stops of routes that visit it (so a misplaced scan names the
+ * right locker). Both derived, so every sync message carries them whole.
+ */
+export async function manifestSyncParts(
+  ctx: StoreContext,
+  lockerId: string,
+  hashKey: string,
+): Promise<{ passes: Pass[]; routeParcels: RouteParcel[] }> {
+  return {
+    passes: await lockerPasses(ctx, lockerId, hashKey),
+    routeParcels: await routeParcels(ctx, lockerId, hashKey),
+  };
+}
+
+async function lockerPasses(ctx: StoreContext, lockerId: string, hashKey: string) {
+  const sites = await ctx.db
+    .selectFrom('access_points')
+    .select('site_id')
+    .distinct()
+    .where('locker_id', '=', lockerId)
+    .execute();
+  if (sites.length === 0) return [];
+  const active = new Set(
+    (await ctx.db.selectFrom('couriers').select('id').where('active', '=', 1).execute()).map(
+      (c) => c.id,
+    ),
+  );
+  const secret = await credentialSecret(ctx.db);
+  const now = ctx.clock.now();
+  const passes: Pass[] = [];
+  for (const { site_id } of sites) {
+    for (const p of await sitePasses(ctx, site_id)) {
+      const courierId = p.manifest.courier_id;
+      if (!active.has(courierId) || p.validUntil <= now) continue;
+      // A window across midnight takes each day's code for its own part of the window.
+      for (let day = dayOf(p.validFrom); day <= dayOf(p.validUntil - 1); day++) {
+        passes.push({
+          passId: `${p.manifest.id}/${p.lockerId}/${day}`,
+          holderId: courierId,
+          tenantId: p.manifest.tenant_id,
+          secretHash: keyedHash(hashKey, 'courier-daily-code', dailyCode(secret, courierId, day)),
+          validFrom: Math.max(p.validFrom, day * DAY),
+          validUntil: Math.min(p.validUntil, (day + 1) * DAY),
+        });
+      }
+    }
+  }
+  return passes;
+}
+
+async function routeParcels(ctx: StoreContext, lockerId: string, hashKey: string) {
+  const manifests = await ctx.db
+    .selectFrom('manifests')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      ctx.db
+        .selectFrom('manifest_stops')
+        .select('manifest_id')
+        .where('locker_id', '=', lockerId)
+        .where('visit_at', '>', ctx.clock.now() - DAY),
+    )
+    .execute();
+  const out = new Map<string, RouteParcel>();
+  for (const m of manifests) {
+    for (const stop of (await planOf(ctx.db, m)).stops) {
+      if (stop.lockerId === lockerId) continue;
+      for (const item of stop.deposit) {
+        const barcodeHash = keyedHash(hashKey, 'barcode', item.barcode);
+        out.set(barcodeHash, { barcodeHash, lockerId: stop.lockerId });
+      }
+    }
+  }
+  return [...out.values()];
+}
