@@ -103,6 +103,8 @@ export const agentConfigSchema = z.strictObject({
       url: z.string().min(1),
       secret: z.string().min(1),
       topicPrefix: z.string().optional(),
+      /** mqtts with a certificate no system CA signed: the PEM file of the CA to trust. */
+      caFile: z.string().min(1).optional(),
     })
     .optional(),
   /** The touchscreen page, served to Chromium on the same board. */

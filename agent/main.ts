@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { CELL_SIZE_DIMENSIONS, isPostamatError, systemClock } from '../protocol/index.ts';
@@ -150,6 +150,7 @@ export async function startAgent(
         lockerId: config.lockerId,
         secret: config.sync.secret,
         ...(config.sync.topicPrefix ? { topicPrefix: config.sync.topicPrefix } : {}),
+        ...(config.sync.caFile ? { tls: { ca: readFileSync(config.sync.caFile) } } : {}),
         outbox: agent.outbox,
         inbox: agent.commands,
         syncTarget: agent.sync,

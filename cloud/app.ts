@@ -65,6 +65,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       metrics,
       adminKey: config.adminKey,
       publicMqttUrl: config.publicMqttUrl ?? `mqtt://${config.mqtt.host}:${config.mqtt.port}`,
+      mqttTopicPrefix: config.mqtt.topicPrefix,
       brokerHealthy: options.brokerHealthy ?? (() => true),
       onWrite: () => {
         options.onApiWrite?.();

@@ -86,6 +86,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   POSTAMAT_MQTT_TLS_CERT: ['mqtt', 'tls', 'certFile'],
   POSTAMAT_MQTT_TLS_KEY: ['mqtt', 'tls', 'keyFile'],
   POSTAMAT_MQTT_CA: ['mqtt', 'caFile'],
+  POSTAMAT_MQTT_TOPIC_PREFIX: ['mqtt', 'topicPrefix'],
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
 };
 

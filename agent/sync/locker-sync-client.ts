@@ -259,6 +259,14 @@ export class LockerSyncClient {
 
   private onMessage(topic: string, payload: Buffer): void {
     const kind = topic.slice(topic.lastIndexOf('/') + 1);
+    // Only this locker's own topics under this prefix: a resumed broker session may still hold
+    // subscriptions (and queued acks) from an earlier configuration, and an ack from another
+    // topic tree would mark events delivered that this cloud never committed.
+    if (kind !== 'acks' && kind !== 'sync' && kind !== 'commands') return;
+    if (topic !== this.topic(kind)) {
+      this.options.logger.warn({ event: 'sync.message.foreign-topic', topic });
+      return;
+    }
     try {
       if (kind === 'acks') this.onAck(payload);
       else if (kind === 'sync') this.sync.receive(decodePayload('sync', payload), this.cloudClock);

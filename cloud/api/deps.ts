@@ -12,6 +12,8 @@ export interface ApiDeps {
   readonly adminKey?: string | undefined;
   /** The broker URL written into provisioned agents' config files. */
   readonly publicMqttUrl: string;
+  /** A topic prefix other than the protocol's default, written into agents' config files too. */
+  readonly mqttTopicPrefix?: string | undefined;
   /** Broker health for /health; the MQTT side injects it. */
   readonly brokerHealthy: () => Promise<boolean> | boolean;
   /** Called after every successful non-GET request: the MQTT publishers look for changes. */

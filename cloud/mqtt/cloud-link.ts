@@ -105,6 +105,11 @@ export class CloudLink {
     return this.publish(message.lockerId, 'sync', message);
   }
 
+  /** Whether the client is connected to the broker now (the cloud's /health check). */
+  connected(): boolean {
+    return this.client.connected;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.chains.values());
     await this.client.endAsync();
@@ -138,7 +143,16 @@ export class CloudLink {
         ? () => this.onEvents(topic, payload)
         : () => this.onStatus(parsed.lockerId, payload, retained);
     const previous = this.chains.get(parsed.lockerId) ?? Promise.resolve();
-    const next = previous.then(work, work);
+    // A handler that throws (store closed during shutdown, a presence listener's bug) is counted
+    // and logged here: a rejection left on this chain would crash the process.
+    const next = previous.then(work, work).catch((error: unknown) => {
+      this.options.counters.ingestErrors += 1;
+      this.options.logger.error({
+        event: 'mqtt.cloud.handler-failed',
+        lockerId: parsed.lockerId,
+        error: String(error),
+      });
+    });
     this.chains.set(parsed.lockerId, next);
     void next.finally(() => {
       if (this.chains.get(parsed.lockerId) === next) this.chains.delete(parsed.lockerId);
@@ -157,14 +171,20 @@ export class CloudLink {
     if (ack !== undefined) this.sendAckInBackground(ack);
   }
 
+  /**
+   * Never rejects: during close() mqtt.js fails pending publishes with "client disconnecting",
+   * and an unhandled rejection would take the cloud process down. The locker loses nothing — it
+   * re-sends what was not acked on its next connection.
+   */
   private sendAckInBackground(ack: Ack): void {
-    this.sendAck(ack).catch((error: unknown) =>
+    this.sendAck(ack).catch((error: unknown) => {
+      this.options.counters.ackFailures += 1;
       this.options.logger.warn({
         event: 'mqtt.ack.failed',
         lockerId: ack.lockerId,
         error: String(error),
-      }),
-    );
+      });
+    });
   }
 
   private async onStatus(lockerId: string, payload: Buffer, retained: boolean): Promise<void> {

@@ -17,6 +17,8 @@ export interface MqttCounters {
   duplicateEvents: number;
   ingestErrors: number;
   acksSent: number;
+  /** Acks whose publish failed (e.g. the link closing); the locker re-sends, nothing is lost. */
+  ackFailures: number;
   statusUpdates: number;
   syncAnswers: number;
   syncAnswerErrors: number;
@@ -38,6 +40,7 @@ export function createMqttCounters(): MqttCounters {
     duplicateEvents: 0,
     ingestErrors: 0,
     acksSent: 0,
+    ackFailures: 0,
     statusUpdates: 0,
     syncAnswers: 0,
     syncAnswerErrors: 0,

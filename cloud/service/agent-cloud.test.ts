@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleAgentMain } from '../../agent/testing/agent-process.ts';
 import { parseCloudConfig } from '../config.ts';
+import { makeThrowawayCert } from '../mqtt/test-support/throwaway-cert.ts';
 import { waitFor } from '../mqtt/test-support/wait-for.ts';
 import { startCloudService } from './cloud-service.ts';
 import { courierDeposits, waitAgentOrder } from './testing/agent-steps.ts';
@@ -120,6 +121,8 @@ describe.each(ENGINES)('cloud service (%s) and a real agent process', (engine) =
       expect(locker.sim.openedChannels).toContain(3);
       const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
       expect(metrics).toMatch(/postamat_lockers_connected 1/);
+      expect(metrics).toMatch(/postamat_mqtt_total\{counter="commands.sent"\} 1/);
+      expect(metrics).toMatch(/postamat_mqtt_total\{counter="syncPush.pushes"\} [1-9]/);
 
       // The agent goes away: its last will marks it offline in the API.
       await locker.agent.kill('SIGKILL');
@@ -136,5 +139,92 @@ describe.each(ENGINES)('cloud service (%s) and a real agent process', (engine) =
       await service.stop();
       await store.dispose();
     }
-  });
+  }, 120_000);
+});
+
+describe('cloud service with mqtts (embedded broker, TLS from certificate files)', () => {
+  it('provisions an agent that connects over TLS and receives its parcels', async () => {
+    const cert = makeThrowawayCert();
+    const config = parseCloudConfig(undefined, {
+      POSTAMAT_DATA_DIR: join(dir, 'cloud-tls'),
+      POSTAMAT_HTTP_PORT: '0',
+      POSTAMAT_MQTT_PORT: '0',
+      POSTAMAT_ADMIN_KEY: ADMIN,
+      POSTAMAT_MQTT_TLS_CERT: cert.certFile,
+      POSTAMAT_MQTT_TLS_KEY: cert.keyFile,
+    });
+    const service = await startCloudService(config, { logger: pino({ level: 'warn' }) });
+    const call = apiClient(() => service.httpUrl);
+    let locker: RunningLocker | undefined;
+    try {
+      expect(service.publicMqttUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+      const { operatorKey, tenantKey } = await createAccounts(call, ADMIN);
+      locker = await provisionLocker({
+        call,
+        operatorKey,
+        lockerId: 'L-e2e-tls',
+        dir,
+        bundle,
+        channels: 2,
+        syncExtra: { caFile: cert.certFile },
+      });
+      const order = await bookDelivery(call, tenantKey, 'L-e2e-tls', 'BC-TLS-1');
+      await waitAgentOrder(locker.agent, order.orderId, (s) => s !== null, 'the parcel', WAIT);
+      expect((await call('GET', '/health')).status).toBe(200);
+    } finally {
+      await locker?.agent.kill('SIGTERM');
+      await locker?.sim.close();
+      await service.stop();
+      cert.remove();
+    }
+  }, 120_000);
+});
+
+describe('cloud service on an external broker (Mosquitto at 127.0.0.1:1883)', () => {
+  it('links through a shared subscription; the provisioned agent gets parcels and commands', async () => {
+    const runId = Math.random().toString(36).slice(2, 10);
+    const config = parseCloudConfig(undefined, {
+      POSTAMAT_DATA_DIR: join(dir, 'cloud-external'),
+      POSTAMAT_HTTP_PORT: '0',
+      POSTAMAT_ADMIN_KEY: ADMIN,
+      POSTAMAT_MQTT_MODE: 'external',
+      POSTAMAT_MQTT_URL: 'mqtt://127.0.0.1:1883',
+      POSTAMAT_MQTT_SHARE_GROUP: `e2e-${runId}`,
+      // The CI Mosquitto is shared: a topic tree of this run's own.
+      POSTAMAT_MQTT_TOPIC_PREFIX: `postamat-e2e-${runId}/lockers`,
+    });
+    const service = await startCloudService(config, { logger: pino({ level: 'warn' }) });
+    const call = apiClient(() => service.httpUrl);
+    let locker: RunningLocker | undefined;
+    try {
+      expect(service.broker).toBeUndefined();
+      const { operatorKey, tenantKey } = await createAccounts(call, ADMIN);
+      locker = await provisionLocker({
+        call,
+        operatorKey,
+        lockerId: `L-e2e-ext-${runId}`,
+        dir,
+        bundle,
+        channels: 2,
+      });
+      const order = await bookDelivery(call, tenantKey, `L-e2e-ext-${runId}`, 'BC-EXT-1');
+      await waitAgentOrder(locker.agent, order.orderId, (s) => s !== null, 'the parcel', WAIT);
+      const opened = await call<{ id: string }>(
+        'POST',
+        `/v1/operator/lockers/L-e2e-ext-${runId}/remote-open`,
+        operatorKey,
+        { cellId: 'C2', reason: 'external broker remote open' },
+      );
+      await waitFor(
+        async () => (await commandStatus(call, operatorKey, opened.body.id)) === 'applied',
+        'the remote open applied through Mosquitto',
+        WAIT,
+      );
+      expect((await call('GET', '/health')).status).toBe(200);
+    } finally {
+      await locker?.agent.kill('SIGTERM');
+      await locker?.sim.close();
+      await service.stop();
+    }
+  }, 120_000);
 });

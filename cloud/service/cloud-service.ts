@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from '../../protocol/index.ts';
 import { LOG_REDACT } from '../api/server.ts';
@@ -11,6 +10,8 @@ import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/embedded-broke
 import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts';
 import type { LockerCredentialStore } from '../ports.ts';
 import { CommandPusher } from './command-pusher.ts';
+import { credentialDayWatcher } from './credential-day.ts';
+import { exportMqttCounters } from './mqtt-metrics.ts';
 import { type NudgedLoop, nudgedLoop } from './nudged-loop.ts';
 import { withPortHint } from './port-in-use.ts';
 import { recordPresence } from './presence-recorder.ts';
@@ -100,13 +101,15 @@ export async function startCloudService(
       {
         clock,
         logger,
-        brokerHealthy: () => link !== undefined && linkConnected(link),
+        brokerHealthy: () => link?.connected() === true,
         // Every successful write through the API may change what some locker must hold.
         onApiWrite: () => onApiWrite(),
         ...(options.webhookPost === undefined ? {} : { webhookPost: options.webhookPost }),
       },
     );
     cleanups.push(() => cloud.stop());
+    // Embedded: every locker has to connect to this process anew, so none is online yet.
+    if (broker !== undefined) await cloud.store.markAllOffline();
     credentials = cloud.store;
 
     const syncPusher = new SyncPusher({
@@ -122,9 +125,7 @@ export async function startCloudService(
       password: internal.password,
       shareGroup: config.mqtt.shareGroup,
       ...(config.mqtt.topicPrefix === undefined ? {} : { topicPrefix: config.mqtt.topicPrefix }),
-      ...(config.mqtt.caFile === undefined
-        ? {}
-        : { tls: { ca: readFileSync(config.mqtt.caFile) } }),
+      ...linkTls(config),
       store: cloud.ingest,
       buildSync: syncPusher.builder,
       clock,
@@ -140,7 +141,16 @@ export async function startCloudService(
       isOnline: (id) => connectedLink.presence.get(id)?.online === true,
       logger: logger.child({ part: 'commands' }),
     });
-    const loops = startLoops(config, logger, syncPusher, commandPusher);
+    const day = credentialDayWatcher(clock, () => cloud.store.bumpAllSyncVersions());
+    const loops = startLoops(
+      config,
+      logger,
+      async () => {
+        await day.check();
+        await syncPusher.pass();
+      },
+      commandPusher,
+    );
     cleanups.push(async () => void (await Promise.all(loops.map((l) => l.stop()))));
     const nudge = () => {
       for (const loop of loops) loop.nudge();
@@ -156,6 +166,11 @@ export async function startCloudService(
     );
     cleanups.push(async () => stopPresence());
     cloud.metrics.setLockersConnectedSource(() => connectedLink.presence.onlineCount());
+    exportMqttCounters(cloud.metrics.registry, {
+      '': counters,
+      syncPush: syncPusher.counters,
+      commands: commandPusher.counters,
+    });
     // Every successful write through the API may have changed what some locker must hold.
     onApiWrite = nudge;
 
@@ -176,7 +191,7 @@ export async function startCloudService(
       counters,
       syncPusher,
       commandPusher,
-      brokerConnected: () => linkConnected(connectedLink),
+      brokerConnected: () => connectedLink.connected(),
       nudge,
       stop: cleanup,
     };
@@ -189,12 +204,12 @@ export async function startCloudService(
 function startLoops(
   config: CloudConfig,
   logger: Logger,
-  syncPusher: SyncPusher,
+  syncPass: () => Promise<void>,
   commandPusher: CommandPusher,
 ): NudgedLoop[] {
   const timing = { pollMs: config.mqtt.pollMs, debounceMs: 20, logger };
   return [
-    nudgedLoop('sync.push', () => syncPusher.pass(), timing),
+    nudgedLoop('sync.push', syncPass, timing),
     nudgedLoop('command.push', () => commandPusher.pass(), timing),
   ];
 }
@@ -210,8 +225,14 @@ function publicUrlOf(
   return `${config.mqtt.tls === undefined ? 'mqtt' : 'mqtts'}://${host}:${broker.port}`;
 }
 
-/** Whether the cloud's own MQTT client is connected to the broker right now. */
-function linkConnected(link: CloudLink): boolean {
-  // CloudLink keeps its client private; read its state until CloudLink exposes it.
-  return (link as unknown as { client: MqttClient }).client.connected;
+/**
+ * TLS of the cloud's own client. Embedded: it connects over loopback to the listener this very
+ * process opened, whose certificate names the public host, not 127.0.0.1 — so no name check.
+ * External: the broker's CA from the config, full checks.
+ */
+function linkTls(config: CloudConfig): { tls?: { ca?: Buffer; rejectUnauthorized?: boolean } } {
+  if (config.mqtt.mode === 'embedded') {
+    return config.mqtt.tls === undefined ? {} : { tls: { rejectUnauthorized: false } };
+  }
+  return config.mqtt.caFile === undefined ? {} : { tls: { ca: readFileSync(config.mqtt.caFile) } };
 }

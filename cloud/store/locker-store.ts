@@ -238,6 +238,27 @@ export function lockerStore(ctx: StoreContext) {
     },
 
     /** Online state as the broker sees it (connect, status message, last will). */
+    /**
+     * A new UTC day: courier credentials are derived per day (today and tomorrow), so every
+     * locker needs a delta carrying the next day's; bumping every version makes the publisher
+     * send one.
+     */
+    async bumpAllSyncVersions(): Promise<void> {
+      await db
+        .updateTable('lockers')
+        .set((eb) => ({ sync_version: eb('sync_version', '+', 1) }))
+        .where('revoked', '=', 0)
+        .execute();
+    },
+
+    /**
+     * At the start of a cloud with the embedded broker nobody is connected yet, whatever the
+     * store remembers from before a crash; last seen stays as it was.
+     */
+    async markAllOffline(): Promise<void> {
+      await db.updateTable('lockers').set({ online: 0 }).where('online', '=', 1).execute();
+    },
+
     async setLockerStatus(lockerId: string, online: boolean, at: number): Promise<void> {
       await db
         .updateTable('lockers')

@@ -9,7 +9,7 @@ import type { CellSpec } from '../../store/locker-store.ts';
 export function agentConfigFile(
   spec: { id: string; cells: readonly CellSpec[] },
   issued: { lockerId: string; mqttSecret: string; hashKey: string },
-  mqttUrl: string,
+  mqtt: { readonly url: string; readonly topicPrefix?: string | undefined },
 ): Record<string, unknown> {
   const buses = [...new Set(spec.cells.map((c) => c.bus))];
   return {
@@ -32,6 +32,10 @@ export function agentConfigFile(
       size: c.size,
       features: [...c.features],
     })),
-    sync: { url: mqttUrl, secret: issued.mqttSecret },
+    sync: {
+      url: mqtt.url,
+      secret: issued.mqttSecret,
+      ...(mqtt.topicPrefix === undefined ? {} : { topicPrefix: mqtt.topicPrefix }),
+    },
   };
 }

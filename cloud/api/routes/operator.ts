@@ -84,7 +84,10 @@ export const operatorRoutes =
       async (request, reply) => {
         const spec = request.body;
         const issued = await store.provisionLocker(operatorOf(request), spec);
-        const agentConfig = agentConfigFile(spec, issued, deps.publicMqttUrl);
+        const agentConfig = agentConfigFile(spec, issued, {
+          url: deps.publicMqttUrl,
+          topicPrefix: deps.mqttTopicPrefix,
+        });
         return reply.code(201).send({ lockerId: issued.lockerId, agentConfig });
       },
     );

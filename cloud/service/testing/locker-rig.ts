@@ -25,6 +25,8 @@ export async function provisionLocker(input: {
   readonly dir: string;
   readonly bundle: string;
   readonly channels: number;
+  /** What the installer adds to the issued `sync` section (e.g. a CA file for mqtts). */
+  readonly syncExtra?: Record<string, unknown>;
 }): Promise<RunningLocker> {
   const cells = Array.from({ length: input.channels }, (_, i) => ({
     cellId: `C${i + 1}`,
@@ -50,6 +52,7 @@ export async function provisionLocker(input: {
       ...answer.body.agentConfig,
       dataDir: join(input.dir, input.lockerId),
       boards: { remoteTest: [{ host: '127.0.0.1', port: sim.port }] },
+      sync: { ...(answer.body.agentConfig.sync as object), ...input.syncExtra },
       control: 'stdio',
       logLevel: 'warn',
       timings: { tickMs: 50 },
