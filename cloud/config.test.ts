@@ -28,4 +28,21 @@ describe('cloud config', () => {
         expect(message).toContain(field);
     }
   });
+
+  it('turns notifications on with a personal-data key from the environment, off without one', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(parseCloudConfig(undefined, {}).notifications).toBeUndefined();
+    const config = parseCloudConfig('notifications:\n  perPhonePerHour: 3\n', {
+      POSTAMAT_PD_KEY: key,
+      POSTAMAT_NOTIFY_CHANNELS: 'recording,webhook',
+    });
+    expect(config.notifications).toMatchObject({
+      encryptionKey: key,
+      perPhonePerHour: 3,
+      channels: ['recording', 'webhook'],
+    });
+    expect(() =>
+      parseCloudConfig('notifications:\n  channels: [sms]\n', { POSTAMAT_PD_KEY: key }),
+    ).toThrow(/notifications\.sms/);
+  });
 });

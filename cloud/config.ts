@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PostamatError } from '../protocol/index.ts';
+import { applyEnvOverrides, type EnvOverrides, PostamatError } from '../protocol/index.ts';
+import {
+  notificationConfigSchema,
+  notificationEnvOverrides,
+} from './notifications/notification-config.ts';
 
 const mqttUrl = z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://');
 
@@ -63,11 +67,13 @@ export const cloudConfigSchema = z.strictObject({
   mqtt: mqttSchema.prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webhookIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+  /** Absent: no notifications are sent (see cloud/notifications/README.md). */
+  notifications: notificationConfigSchema.optional(),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 
 /** Environment overrides, documented here: variable → config path. */
-export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
+export const ENV_OVERRIDES: EnvOverrides = {
   POSTAMAT_DATA_DIR: ['dataDir'],
   DATABASE_URL: ['databaseUrl'],
   POSTAMAT_DATABASE_SCHEMA: ['databaseSchema'],
@@ -90,21 +96,6 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
 };
 
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    node[key] = typeof next === 'object' && next !== null ? next : {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path.at(-1) as string] = value;
-}
-
-/** Numbers in the environment arrive as text; a value that is not a number stays text and fails. */
-function envValue(raw: string): unknown {
-  return /^-?\d+$/.test(raw) ? Number(raw) : raw;
-}
-
 /** Parses a file's text (JSON or YAML) and the environment into a config, listing every bad field. */
 export function parseCloudConfig(
   fileText: string | undefined,
@@ -114,10 +105,11 @@ export function parseCloudConfig(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PostamatError('bad-config', 'config file must hold an object', {});
   }
-  const merged = structuredClone(raw) as Record<string, unknown>;
-  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') setPath(merged, path, envValue(value));
+  const merged = applyEnvOverrides(raw as Record<string, unknown>, ENV_OVERRIDES, env);
+  // Notifications exist once a personal-data key is given, in the file or as POSTAMAT_PD_KEY.
+  const notify = notificationEnvOverrides(env);
+  if (merged.notifications !== undefined || notify.encryptionKey !== undefined) {
+    merged.notifications = { ...(merged.notifications as object | undefined), ...notify };
   }
   const result = cloudConfigSchema.safeParse(merged);
   if (!result.success) {

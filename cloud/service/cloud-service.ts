@@ -105,6 +105,7 @@ export async function startCloudService(
         // Every successful write through the API may change what some locker must hold.
         onApiWrite: () => onApiWrite(),
         ...(options.webhookPost === undefined ? {} : { webhookPost: options.webhookPost }),
+        notifications: config.notifications,
       },
     );
     cleanups.push(() => cloud.stop());
