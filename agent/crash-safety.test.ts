@@ -13,11 +13,11 @@ import { serveBoard } from './testing/board-bridge.ts';
  * The real agent process (agent/main.ts, bundled once), its board the simulator's SimBoard living
  * in this process (reached over the test-only TCP bridge, so doors and the simulator's opening
  * log survive), killed with SIGKILL at random instants while couriers deposit and recipients
- * collect. CRASH_KILLS (total, default 120) are spread over CRASH_LOCKERS lockers run side by
+ * collect. CRASH_KILLS (total, default 200) are spread over CRASH_LOCKERS lockers run side by
  * side (default 2), each its own process, database and board.
  */
 const LOCKERS = Number(process.env.CRASH_LOCKERS ?? 2);
-const KILLS = Number(process.env.CRASH_KILLS ?? 120);
+const KILLS = Number(process.env.CRASH_KILLS ?? 200);
 const PER_LOCKER = Math.ceil(KILLS / LOCKERS);
 const CHANNELS = PER_LOCKER * 2 + 20;
 const HASH_KEY = 'crash-test-hash-key';
