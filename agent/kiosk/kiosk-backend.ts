@@ -1,4 +1,5 @@
-import type { AlarmKind, CellState, ErrorCode } from '../../protocol/index.ts';
+import type { CellState, ErrorCode } from '../../protocol/index.ts';
+import type { AgentEvent } from '../services/agent-events.ts';
 
 /**
  * What the kiosk needs from the locker, written as the Agent's own method shapes so that the
@@ -23,28 +24,9 @@ export interface BackendSession {
   readonly holderId: string;
 }
 
-/** The events the screen redraws from: door edges, cell states, alarms, replacement cells. */
-export type BackendEvent =
-  | {
-      readonly type: 'door';
-      readonly cellId: string;
-      readonly door: 'open' | 'closed';
-      readonly opId: number | null;
-    }
-  | { readonly type: 'cell'; readonly cellId: string; readonly state: CellState }
-  | {
-      readonly type: 'alarm';
-      readonly kind: AlarmKind;
-      readonly cellId: string | null;
-      readonly boardId: string | null;
-    }
-  | {
-      readonly type: 'step';
-      readonly stepId: string;
-      readonly orderId: string;
-      readonly state: string;
-    }
-  | { readonly type: 'cell-offered'; readonly parcelId: string; readonly cellId: string };
+/** The events the screen redraws from: the Agent's own event vocabulary (door edges, cell
+ * states, alarms, step changes, replacement cells), shared rather than restated. */
+export type BackendEvent = AgentEvent;
 
 export interface BackendCell {
   readonly id: string;
