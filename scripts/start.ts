@@ -92,12 +92,12 @@ async function main(): Promise<void> {
       POSTAMAT_ADMIN_KEY: adminKey,
     });
     parts.push(cloud);
-    await Promise.race([
-      api.waitHealthy(60_000),
-      cloud.exited.then((c) =>
-        Promise.reject(new Error(`the cloud exited with ${c}; see ${logs}/cloud.log`)),
-      ),
-    ]);
+    // The cloud logs this line once its broker, store and HTTP server are all up.
+    await cloud
+      .waitForLine((line) => line.includes('"event":"cloud.service.started"'), 60_000)
+      .catch((error: Error) => {
+        throw new Error(`${error.message}; see ${logs}/cloud.log`);
+      });
 
     let state: DemoState | undefined = loadState(settings.dataDir);
     const firstStart = state === undefined;

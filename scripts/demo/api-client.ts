@@ -22,21 +22,4 @@ export class ApiClient {
     }
     return (text === '' ? {} : JSON.parse(text)) as T;
   }
-
-  /** Waits until GET /health answers 200, for at most `timeoutMs`. */
-  async waitHealthy(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer';
-    while (Date.now() < deadline) {
-      try {
-        const response = await fetch(`${this.baseUrl}/health`);
-        if (response.ok) return;
-        last = `${response.status} ${await response.text()}`;
-      } catch (error) {
-        last = (error as Error).message;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`the cloud did not become healthy within ${timeoutMs} ms: ${last}`);
-  }
 }
