@@ -6,3 +6,4 @@ export * from './keyed-hash.ts';
 export * from './mqtt-contract.ts';
 export * from './mqtt-messages.ts';
 export * from './mqtt-topics.ts';
+export * from './payments.ts';

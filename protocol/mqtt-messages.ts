@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { CELL_FEATURES, CELL_SIZES, LOCKER_ID_PATTERN, ORDER_KINDS } from './domain.ts';
+import {
+  paymentConfirmedCommandBody,
+  paymentFailedCommandBody,
+  paymentQrCommandBody,
+} from './payments.ts';
 
 /**
  * Schemas of every payload that crosses MQTT. Both ends validate with these: the agent what the
@@ -91,6 +96,17 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...commandBase, type: z.literal('set-cell-service'), body: setCellServiceBody }),
   z.strictObject({ ...commandBase, type: z.literal('refresh-sync'), body: emptyBody }),
   z.strictObject({ ...commandBase, type: z.literal('report-diagnostics'), body: emptyBody }),
+  z.strictObject({ ...commandBase, type: z.literal('payment-qr'), body: paymentQrCommandBody }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('payment-confirmed'),
+    body: paymentConfirmedCommandBody,
+  }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('payment-failed'),
+    body: paymentFailedCommandBody,
+  }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -159,6 +175,8 @@ export const syncParcelSchema = z.strictObject({
    * here (the item goes on to another locker), `last` starts with a courier depositing here.
    */
   leg: z.enum(['whole', 'first', 'last']).optional(),
+  /** Cash on delivery: the recipient pays this before the cell opens (never on credit). */
+  amountDueKopecks: z.number().int().positive().optional(),
   ...validity,
 });
 

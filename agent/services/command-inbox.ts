@@ -85,6 +85,11 @@ export class StoreCommandInbox implements CommandInbox {
         };
       case 'report-diagnostics':
         return { outcome: 'applied', detail: this.diagnostics() };
+      case 'payment-qr':
+      case 'payment-confirmed':
+      case 'payment-failed':
+        // Payments at the locker land with issue #14; until then the locker refuses them.
+        return { outcome: 'rejected', code: 'payments-unavailable' };
     }
   }
 }
