@@ -116,6 +116,7 @@ export class LockerSyncClient {
       connects: this.counters.connects,
       connectFailures: this.counters.connectFailures,
       ackTimeouts: this.counters.ackTimeouts,
+      impossibleAcks: this.drain.counters.impossibleAcks,
       inFlight: this.drain.inFlight(),
     };
   }

@@ -31,6 +31,19 @@ describe('OutboxDrain', () => {
     expect(outbox.deliveredSeq()).toBe(3);
   });
 
+  it('ignores and counts an ack past the last event written, so later events are not lost', () => {
+    const { outbox, drain, sent, start } = rig(10, 100);
+    outbox.appendMany(3, 'door.opened');
+    start();
+    drain.onAck({ lockerId: 'L1', committedSeq: 50 });
+    expect(outbox.deliveredSeq()).toBe(0);
+    expect(drain.counters.impossibleAcks).toBe(1);
+    outbox.appendMany(2, 'door.closed');
+    drain.onAck({ lockerId: 'L1', committedSeq: 3 });
+    expect(outbox.deliveredSeq()).toBe(3);
+    expect(sent.flat()).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('rewinds to the committed seq on a resend request and after an ack timeout', () => {
     const { outbox, drain, sent, start } = rig(4, 100);
     outbox.appendMany(8, 'door.opened');

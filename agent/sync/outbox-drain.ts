@@ -21,6 +21,8 @@ export interface DrainCounters {
   acks: number;
   resends: number;
   oversizedEvents: number;
+  /** Acks claiming a seq this locker never wrote (a confused or hostile cloud): ignored. */
+  impossibleAcks: number;
 }
 
 /** Hands one encoded batch to the transport; must not block. */
@@ -39,6 +41,7 @@ export class OutboxDrain {
     acks: 0,
     resends: 0,
     oversizedEvents: 0,
+    impossibleAcks: 0,
   };
   private send: SendBatch | undefined;
   private sentSeq = 0;
@@ -78,6 +81,15 @@ export class OutboxDrain {
     }
   }
 
+  /**
+   * An ack may run ahead of this connection (an earlier connection's batch) but never past the
+   * outbox: marking unwritten seqs delivered would silently drop the events written next.
+   */
+  private wasWritten(seq: number): boolean {
+    if (seq <= this.outbox.deliveredSeq()) return true;
+    return this.outbox.pending(seq - 1, 1)[0]?.seq === seq;
+  }
+
   /** Events sent on this connection and not yet acknowledged. */
   inFlight(): number {
     return this.send === undefined ? 0 : Math.max(0, this.sentSeq - this.outbox.deliveredSeq());
@@ -91,6 +103,10 @@ export class OutboxDrain {
 
   onAck(ack: Ack): void {
     this.counters.acks += 1;
+    if (!this.wasWritten(ack.committedSeq)) {
+      this.counters.impossibleAcks += 1;
+      return;
+    }
     if (ack.committedSeq > this.outbox.deliveredSeq()) this.outbox.markDelivered(ack.committedSeq);
     if (ack.resend === true) {
       this.counters.resends += 1;
