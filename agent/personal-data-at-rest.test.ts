@@ -47,35 +47,36 @@ describe('personal data on the locker', () => {
     const log = pino({ level: 'trace' }, { write: (l: string) => void lines.push(l) });
     const fx = makeFixture({ log });
     f = fx;
-    const codes = ['481516', '234201', '700815', '905117'];
+    const [deposit, pickup, delivery] = ['481516', '234201', '700815'] as const;
+    const codes: string[] = [deposit, pickup, delivery];
     const wrong = ['314159', '271828', '161803'];
     // Resident to resident: the sender deposits with one code, the recipient collects with another.
     fx.agent.sync.applySync(
       parcelSync(2, 'RR1', ['GIFT-1'], {
         orderKind: 'resident-to-resident',
-        code: codes[0],
+        code: deposit,
         purpose: 'deposit',
-        extraCode: { code: codes[1]!, purpose: 'pickup' },
+        extraCode: { code: pickup, purpose: 'pickup' },
       }),
     );
-    expect(fx.agent.enterCode(codes[0]!)).toMatchObject({ ok: true });
+    expect(fx.agent.enterCode(deposit)).toMatchObject({ ok: true });
     await fx.flush();
     fx.openClose(1);
     // Wrong codes before the right one: counted, never kept.
     for (const w of wrong) expect(fx.agent.enterCode(w)).toMatchObject({ ok: false });
-    expect(fx.agent.enterCode(codes[1]!)).toMatchObject({ ok: true, action: 'collect' });
+    expect(fx.agent.enterCode(pickup)).toMatchObject({ ok: true, action: 'collect' });
     await fx.flush();
     fx.openClose(1);
     expect(fx.agent.orderStatus('RR1')).toBe('completed');
 
     // A courier deposits a marketplace parcel; the recipient collects it with the code.
-    fx.agent.sync.applySync(parcelSync(3, 'O1', ['BC-0001'], { size: 'M', code: codes[2] }));
+    fx.agent.sync.applySync(parcelSync(3, 'O1', ['BC-0001'], { size: 'M', code: delivery }));
     const login = fx.agent.courierLogin({ badge: 'B-100', pin: '1234' });
     if (!login.ok) throw new Error(login.code);
     expect(fx.agent.scanParcel(login.session.id, 'BC-0001')).toMatchObject({ ok: true });
     await fx.flush();
     fx.openClose(3);
-    expect(fx.agent.enterCode(codes[2]!)).toMatchObject({ ok: true, action: 'collect' });
+    expect(fx.agent.enterCode(delivery)).toMatchObject({ ok: true, action: 'collect' });
     await fx.flush();
     fx.openClose(3);
     expect(fx.agent.orderStatus('O1')).toBe('completed');
