@@ -138,7 +138,9 @@ export interface Fixture {
   close(): void;
 }
 
-export function makeFixture(extra: Pick<AgentOptions, 'gates' | 'collectAtOnce'> = {}): Fixture {
+export function makeFixture(
+  extra: Partial<Pick<AgentOptions, 'gates' | 'collectAtOnce' | 'log'>> = {},
+): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'postamat-agent-'));
   const clock = {
     t: T0,

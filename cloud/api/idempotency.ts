@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
+import { restingAnswer } from '../notifications/resting-answer.ts';
 import { sha256Hex } from '../security/secrets.ts';
 import type { CloudStore } from '../store/store.ts';
 import { HttpError } from './http-error.ts';
@@ -15,7 +17,13 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * `Idempotency-Key` on POST: the first request with a key runs and its answer (below 500) is
  * kept; a retry with the same key and body gets that answer again, nothing runs twice.
  */
-export function installIdempotency(app: FastifyInstance, store: CloudStore): void {
+export function installIdempotency(
+  app: FastifyInstance,
+  store: CloudStore,
+  vault?: PersonalDataVault,
+): void {
+  // The kept answer may carry codes: sealed (or masked) at rest, see resting-answer.ts.
+  const rest = restingAnswer(vault);
   app.decorateRequest('idempotency', null);
   app.addHook('preHandler', async (request, reply) => {
     const header = request.headers['idempotency-key'];
@@ -48,7 +56,7 @@ export function installIdempotency(app: FastifyInstance, store: CloudStore): voi
         .code(claim.statusCode)
         .header('idempotent-replayed', 'true')
         .type('application/json; charset=utf-8')
-        .send(claim.body);
+        .send(rest.fromRest(claim.body));
     }
     request.idempotency = { principal, key: header };
   });
@@ -59,7 +67,8 @@ export function installIdempotency(app: FastifyInstance, store: CloudStore): voi
     if (reply.statusCode >= 500 || typeof payload !== 'string') {
       await store.releaseIdempotencyKey(claim.principal, claim.key);
     } else {
-      await store.completeIdempotencyKey(claim.principal, claim.key, reply.statusCode, payload);
+      const stored = rest.toRest(payload);
+      await store.completeIdempotencyKey(claim.principal, claim.key, reply.statusCode, stored);
     }
     return payload;
   });

@@ -35,7 +35,7 @@ export const issuedCode = z.object({
   stepId: z.string(),
   lockerId: z.string(),
   purpose: z.enum(['pickup', 'return', 'rental', 'deposit']),
-  code: z.string().describe('6 digits, single use; shown here and in the webhook only'),
+  code: z.string().describe('6 digits, single use; shown in this answer only'),
   validUntil: z.number(),
 });
 

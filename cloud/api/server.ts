@@ -49,7 +49,7 @@ export async function buildApi(
   installJsonParser(app);
   // Decorations before any plugin: plugins registered earlier would not see them.
   installAuth(app, deps.store, deps.adminKey);
-  installIdempotency(app, deps.store);
+  installIdempotency(app, deps.store, deps.notifications?.vault);
   await app.register(swagger, {
     openapi: {
       info: { title: 'postamat cloud API', version: '1.0.0' },

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PostamatError } from '../../protocol/index.ts';
+import { codesAtRestMigration } from '../notifications/codes-at-rest-migration.ts';
 import { notificationsMigration } from '../notifications/notification-migration.ts';
 
 /**
@@ -366,6 +367,7 @@ const provider: MigrationProvider = {
     '0003-sync-horizon': syncHorizon,
     '0004-sites': sites,
     '0005-notifications': notificationsMigration,
+    '0006-codes-at-rest': codesAtRestMigration,
   }),
 };
 

@@ -160,7 +160,7 @@ export function orderChanges(ctx: StoreContext) {
         const now = clock.now();
         const codes = await issueStepCodes(trx, now, orderId, moved, versions, window);
         const change = { orderId, tenantId, externalRef: order.externalRef, at: now };
-        await recordStatus(trx, { ...change, status: 'booked', source: 'redirect', codes }, now);
+        await recordStatus(trx, { ...change, status: 'booked', source: 'redirect' }, now);
         return { orderId, codes };
       });
     },

@@ -1,7 +1,6 @@
 import type { OrderStatus } from '../../protocol/index.ts';
 import { enqueueForStatus } from '../notifications/notification-queue.ts';
 import type { Db } from './context.ts';
-import type { IssuedCode } from './order-codes.ts';
 import { enqueueWebhooks } from './webhook-queue.ts';
 
 export interface StatusChange {
@@ -11,7 +10,6 @@ export interface StatusChange {
   readonly status: OrderStatus;
   readonly at: number;
   readonly source: string;
-  readonly codes?: readonly IssuedCode[];
 }
 
 /**
@@ -25,12 +23,13 @@ export async function recordStatus(trx: Db, change: StatusChange, now: number): 
     .where('id', '=', change.orderId)
     .execute();
   await appendHistory(trx, change.orderId, change.status, change.at, change.source);
+  // No codes in the body: the tenant learns them from the create/redirect answer, and a body
+  // waits in the database until delivered, where a code must not rest in clear.
   await enqueueWebhooks(trx, change.tenantId, 'order.status', now, {
     orderId: change.orderId,
     externalRef: change.externalRef,
     status: change.status,
     at: change.at,
-    ...(change.codes === undefined ? {} : { codes: change.codes }),
   });
   await enqueueForStatus(trx, change.orderId, change.status, now);
 }

@@ -166,7 +166,7 @@ export function orderStore(ctx: StoreContext) {
         }
         const base = { orderId, tenantId, externalRef: input.externalRef ?? null, at: now };
         await appendHistory(trx, orderId, 'created', now, 'api');
-        await recordStatus(trx, { ...base, status: 'booked', source: 'api', codes }, now);
+        await recordStatus(trx, { ...base, status: 'booked', source: 'api' }, now);
         return { orderId, codes };
       });
     },

@@ -34,11 +34,6 @@ function deliveryView(row: WebhookDeliveryRow) {
   };
 }
 
-/** Redacts pickup codes from a stored body once it is delivered or abandoned. */
-function redactCodes(body: string): string {
-  return body.replace(/"code":"[0-9]{6}"/g, '"code":"******"');
-}
-
 export function webhookStore(ctx: StoreContext) {
   const { db, clock } = ctx;
   return {
@@ -97,7 +92,6 @@ export function webhookStore(ctx: StoreContext) {
           last_status_code: outcome.statusCode,
           last_error: outcome.error,
           delivered_at: outcome.ok ? clock.now() : null,
-          body: done ? redactCodes(row.body) : row.body,
         })
         .where('id', '=', id)
         .execute();
