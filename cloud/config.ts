@@ -31,6 +31,16 @@ const mqttSchema = z
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('postamat-cloud'),
     topicPrefix: z.string().min(1).optional(),
+    /** External: this worker's name in logs and its MQTT client id (default: a random one). */
+    workerId: z.coerce
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only, at most 40')
+      .optional(),
+    /**
+     * External: how long a batch that arrived before its predecessor (handled by another worker
+     * at that moment) is held and retried before the locker is asked to resend. 0: ask at once.
+     */
+    gapHoldMs: z.number().int().min(0).max(5000).default(400),
     /** How often the publishers look for changed lockers and pending commands without a nudge. */
     pollMs: z.number().int().min(10).max(60_000).default(1000),
   })
@@ -93,6 +103,8 @@ export const ENV_OVERRIDES: EnvOverrides = {
   POSTAMAT_MQTT_TLS_KEY: ['mqtt', 'tls', 'keyFile'],
   POSTAMAT_MQTT_CA: ['mqtt', 'caFile'],
   POSTAMAT_MQTT_TOPIC_PREFIX: ['mqtt', 'topicPrefix'],
+  POSTAMAT_WORKER_ID: ['mqtt', 'workerId'],
+  POSTAMAT_MQTT_GAP_HOLD_MS: ['mqtt', 'gapHoldMs'],
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
 };
 

@@ -16,6 +16,7 @@ import {
   wildcardTopic,
 } from '../../protocol/index.ts';
 import type { EventIngestStore } from '../ports.ts';
+import { ingestHoldingEarly } from './early-batch-hold.ts';
 import { CLOUD_CLIENT_ID_PREFIX } from './embedded-broker.ts';
 import { ingestEventsMessage } from './event-ingest.ts';
 import { LockerPresence } from './locker-presence.ts';
@@ -34,6 +35,10 @@ export interface CloudLinkOptions {
   readonly password?: string;
   /** The shared-subscription group of the cloud workers (external mode). */
   readonly shareGroup?: string;
+  /** External: this worker's name, in its MQTT client id. */
+  readonly workerId?: string;
+  /** External: how long an early batch is held for its predecessor (early-batch-hold.ts). */
+  readonly gapHoldMs?: number;
   readonly topicPrefix?: string;
   /** Extra TLS options for mqtts (e.g. the CA that signed the broker's certificate). */
   readonly tls?: Pick<IClientOptions, 'ca' | 'rejectUnauthorized'>;
@@ -65,7 +70,7 @@ export class CloudLink {
   static async connect(options: CloudLinkOptions): Promise<CloudLink> {
     const external = options.mode === 'external';
     const client = await connectAsync(options.url, {
-      clientId: `${CLOUD_CLIENT_ID_PREFIX}${randomUUID()}`,
+      clientId: `${CLOUD_CLIENT_ID_PREFIX}${options.workerId === undefined ? '' : `${options.workerId}-`}${randomUUID()}`,
       protocolVersion: external ? 5 : 4,
       clean: true,
       reconnectPeriod: 1_000,
@@ -160,11 +165,16 @@ export class CloudLink {
   }
 
   private async onEvents(topic: string, payload: Buffer): Promise<void> {
-    const { store, clock, counters, logger } = this.options;
-    const ack = await ingestEventsMessage(
-      { store, clock, counters, logger, topicPrefix: this.prefix },
-      topic,
-      payload,
+    const { store, clock, counters, logger, mode, gapHoldMs } = this.options;
+    const deps = { store, clock, counters, logger, topicPrefix: this.prefix };
+    // Embedded: one consumer gets a locker's batches in order, so a gap is a real gap.
+    const holdMs = mode === 'external' ? (gapHoldMs ?? 0) : 0;
+    const ack = await ingestHoldingEarly(
+      (lastTry) => ingestEventsMessage({ ...deps, reportGap: lastTry }, topic, payload),
+      holdMs,
+      () => {
+        counters.heldEarly += 1;
+      },
     );
     // The ack goes out without waiting for its PUBACK: the next batch of this locker need not
     // wait a round trip, and MQTT keeps the acks in order on the one connection.

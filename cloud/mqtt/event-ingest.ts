@@ -16,6 +16,8 @@ export interface IngestDeps {
   readonly counters: MqttCounters;
   readonly logger: Logger;
   readonly topicPrefix: string;
+  /** False while a batch is held for its predecessor (early-batch-hold.ts): not yet a gap. */
+  readonly reportGap?: boolean;
 }
 
 /**
@@ -78,6 +80,8 @@ async function commit(
     const duplicates = result.gap ? 0 : events.length - result.applied;
     counters.duplicateEvents += duplicates;
     if (result.gap) {
+      if (deps.reportGap === false)
+        return { lockerId, committedSeq: result.committedSeq, resend: true, at: deps.clock.now() };
       counters.gaps += 1;
       logger.warn({
         event: 'mqtt.events.gap',

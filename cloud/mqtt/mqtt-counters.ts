@@ -12,6 +12,8 @@ export interface MqttCounters {
   malformed: number;
   foreignTopic: number;
   gaps: number;
+  /** External broker: tries of a batch held for its predecessor to commit on another worker. */
+  heldEarly: number;
   batchesCommitted: number;
   eventsCommitted: number;
   duplicateEvents: number;
@@ -35,6 +37,7 @@ export function createMqttCounters(): MqttCounters {
     malformed: 0,
     foreignTopic: 0,
     gaps: 0,
+    heldEarly: 0,
     batchesCommitted: 0,
     eventsCommitted: 0,
     duplicateEvents: 0,

@@ -106,6 +106,11 @@ export function notificationWorker(deps: NotificationWorkerDeps) {
 
   /** One pass; returns how many messages were attempted or postponed. */
   async function tick(): Promise<number> {
+    // One worker's pass at a time on a shared database: no message is picked twice.
+    return store.exclusively('notifications', pass);
+  }
+
+  async function pass(): Promise<number> {
     await store.enqueueDueReminders(settings.remindBeforeMs);
     const due = await store.dueNotifications(settings.batch ?? 50);
     // One at a time: the hourly count per phone must see the message sent just before.

@@ -51,7 +51,13 @@ export async function startCloudService(
   options: CloudServiceOptions = {},
 ): Promise<CloudService> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
+  const rootLogger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
+  // Several workers share one log stream in a deployment: each line says which wrote it.
+  const logger =
+    config.mqtt.workerId === undefined
+      ? rootLogger
+      : rootLogger.child({ worker: config.mqtt.workerId });
+  const external = config.mqtt.mode === 'external';
   const counters = createMqttCounters();
   const internal = {
     username: config.mqtt.username,
@@ -125,6 +131,8 @@ export async function startCloudService(
       username: internal.username,
       password: internal.password,
       shareGroup: config.mqtt.shareGroup,
+      gapHoldMs: config.mqtt.gapHoldMs,
+      ...(config.mqtt.workerId === undefined ? {} : { workerId: config.mqtt.workerId }),
       ...(config.mqtt.topicPrefix === undefined ? {} : { topicPrefix: config.mqtt.topicPrefix }),
       ...linkTls(config),
       store: cloud.ingest,
@@ -139,18 +147,23 @@ export async function startCloudService(
       pendingCommands: () => cloud.store.pendingCommands(),
       markCommandSent: (id) => cloud.store.markCommandSent(id),
       sendCommand: (command) => connectedLink.sendCommand(command),
-      isOnline: (id) => connectedLink.presence.get(id)?.online === true,
+      // External: this worker saw only some statuses; the store has every worker's.
+      isOnline: external
+        ? (id) => cloud.store.isLockerOnline(id)
+        : (id) => connectedLink.presence.get(id)?.online === true,
       logger: logger.child({ part: 'commands' }),
     });
     const day = credentialDayWatcher(clock, () => cloud.store.bumpAllSyncVersions());
+    // One pass of each loop at a time across all workers on the database (exclusive-pass.ts).
     const loops = startLoops(
       config,
       logger,
-      async () => {
-        await day.check();
-        await syncPusher.pass();
-      },
-      commandPusher,
+      () =>
+        cloud.store.exclusively('sync-push', async () => {
+          await day.check();
+          await syncPusher.pass();
+        }),
+      () => cloud.store.exclusively('commands', () => commandPusher.pass()),
     );
     cleanups.push(async () => void (await Promise.all(loops.map((l) => l.stop()))));
     const nudge = () => {
@@ -158,7 +171,11 @@ export async function startCloudService(
     };
     const stopPresence = recordPresence(
       connectedLink.presence,
-      cloud.store,
+      // A status older than the one stored (another worker's) is not written over it.
+      {
+        setLockerStatus: async (id, online, at) =>
+          void (await cloud.store.recordLockerPresence(id, online, at)),
+      },
       logger,
       (id, entry) => {
         syncPusher.onPresence(id, entry);
@@ -206,12 +223,12 @@ function startLoops(
   config: CloudConfig,
   logger: Logger,
   syncPass: () => Promise<void>,
-  commandPusher: CommandPusher,
+  commandPass: () => Promise<void>,
 ): NudgedLoop[] {
   const timing = { pollMs: config.mqtt.pollMs, debounceMs: 20, logger };
   return [
     nudgedLoop('sync.push', syncPass, timing),
-    nudgedLoop('command.push', () => commandPusher.pass(), timing),
+    nudgedLoop('command.push', commandPass, timing),
   ];
 }
 

@@ -6,7 +6,8 @@ export interface CommandPusherDeps {
   readonly pendingCommands: () => Promise<Command[]>;
   readonly markCommandSent: (commandId: string) => Promise<void>;
   readonly sendCommand: (command: Command) => Promise<void>;
-  readonly isOnline: (lockerId: string) => boolean;
+  /** External broker: read from the store, since this worker sees only some statuses. */
+  readonly isOnline: (lockerId: string) => boolean | Promise<boolean>;
   readonly logger: Logger;
 }
 
@@ -29,7 +30,7 @@ export class CommandPusher {
   async pass(): Promise<void> {
     const pending = await this.deps.pendingCommands();
     for (const command of pending) {
-      if (!this.deps.isOnline(command.lockerId)) continue;
+      if (!(await this.deps.isOnline(command.lockerId))) continue;
       try {
         await this.deps.sendCommand(command);
         await this.deps.markCommandSent(command.id);

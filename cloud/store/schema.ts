@@ -74,6 +74,8 @@ export interface LockerRow {
   /** Deltas start at this version or later; older holders get a snapshot (tombstones pruned). */
   sync_horizon: number;
   created_at: number;
+  /** When the cloud received the status that set `online` (0009): later statuses win. */
+  presence_at: number | null;
 }
 
 export interface CellRow {

@@ -6,6 +6,7 @@ import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
 import { courierCredentialStore } from './courier-credentials.ts';
+import { exclusivePasses } from './exclusive-pass.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
@@ -13,6 +14,7 @@ import { manifestStore } from './manifest-store.ts';
 import { operationsStore } from './operations-store.ts';
 import { orderChanges } from './order-changes.ts';
 import { orderStore } from './order-store.ts';
+import { presenceStore } from './presence-store.ts';
 import { siteStore } from './site-store.ts';
 import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
 import { buildSyncMessage } from './sync-payload.ts';
@@ -35,6 +37,8 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...personalDataStore(ctx),
     ...manifestStore(ctx),
     ...siteStore(ctx),
+    ...presenceStore(ctx),
+    ...exclusivePasses(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */

@@ -66,9 +66,12 @@ export function webhookWorker(deps: WebhookWorkerDeps) {
 
   /** One pass over due deliveries; returns how many were attempted. */
   async function tick(): Promise<number> {
-    const due = await deps.store.dueDeliveries(batch);
-    await Promise.all(due.map(deliver));
-    return due.length;
+    // One worker's pass at a time on a shared database: no delivery is picked twice.
+    return deps.store.exclusively('webhooks', async () => {
+      const due = await deps.store.dueDeliveries(batch);
+      await Promise.all(due.map(deliver));
+      return due.length;
+    });
   }
 
   let timer: NodeJS.Timeout | undefined;
