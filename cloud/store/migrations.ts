@@ -3,6 +3,7 @@ import { PostamatError } from '../../protocol/index.ts';
 import { codesAtRestMigration } from '../notifications/codes-at-rest-migration.ts';
 import { notificationsMigration } from '../notifications/notification-migration.ts';
 import { workersMigration } from './workers-migration.ts';
+import { consoleMigration } from '../users/console-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -370,6 +371,7 @@ const provider: MigrationProvider = {
     '0005-notifications': notificationsMigration,
     '0006-codes-at-rest': codesAtRestMigration,
     '0009-workers': workersMigration,
+    '0007-console': consoleMigration,
   }),
 };
 
