@@ -37,7 +37,7 @@ export class App {
       this.user = null;
     }
     window.addEventListener('hashchange', () => this.route());
-    if (this.user) this.live.connect();
+    this.connectLive();
     await this.route();
   }
 
@@ -106,8 +106,13 @@ export class App {
   /** @param {unknown} answer */
   async signedIn(answer) {
     this.user = normalizeUser(answer) ?? normalizeUser(await get('/v1/session'));
-    this.live.connect();
+    this.connectLive();
     await this.route();
+  }
+
+  /** The operator's stream: a tenant's user has no network-wide events to watch. */
+  connectLive() {
+    if (this.user && !this.user.tenantId) this.live.connect();
   }
 
   async signOut() {

@@ -85,7 +85,7 @@ function actions(app, alarm) {
     if (answer === null) return;
     await act(app, async () => {
       await post(
-        `/v1/operator/alarms/${encodeURIComponent(alarm.id)}/${what}`,
+        `/v1/operator/alarms/${encodeURIComponent(alarm.id)}/${what === 'acknowledge' ? 'ack' : what}`,
         answer.note ? { note: answer.note } : {},
       );
       app.notify(t(`alarms.${what}d`));
