@@ -14,7 +14,9 @@ export async function openConsole(
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    // Chromium logs every 4xx fetch; those are answers the page handles (401 before sign-in,
+    // 403 for a role, 404 for a search). Server errors and script errors still count.
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
   });
   await page.goto(url);
   return { page, errors };
