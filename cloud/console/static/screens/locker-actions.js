@@ -81,11 +81,17 @@ function watchCommand(app, command) {
   app.local.command = command;
   app.render();
   const started = Date.now();
+  let asking = false;
   const poll = async () => {
-    if (app.local.command?.id !== command.id) return;
+    if (app.local.command?.id !== command.id || asking) return;
+    // One chain of polls: a poll asked early by a live event replaces the scheduled one.
+    clearTimeout(app.local.commandTimer);
+    asking = true;
     const latest = await get(`/v1/operator/commands/${encodeURIComponent(command.id)}`).catch(
       () => null,
     );
+    asking = false;
+    if (!WAITING.has(app.local.command?.status ?? '')) return;
     if (latest && app.local.command?.id === command.id) {
       const changed = latest.status !== app.local.command.status;
       app.local.command = { ...app.local.command, status: latest.status };

@@ -29,7 +29,10 @@ export const lockerScreen = {
   /** @param {import('../app.js').App} app @param {import('../live.js').LiveEvent} event */
   onEvent(app, event) {
     const id = app.view.params[0];
-    return event.type === 'reconnected' || event.lockerId === undefined || event.lockerId === id;
+    const here = event.lockerId === undefined || event.lockerId === id;
+    // The locker answered something: ask for the command's state now, not at the next poll.
+    if (here && event.type !== 'hello') app.local.commandPoll?.();
+    return event.type === 'reconnected' || here;
   },
   /** @param {import('../app.js').App} app @param {any} data */
   render(app, data) {
