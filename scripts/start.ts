@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiClient } from './demo/api-client.ts';
 import { banner } from './demo/banner.ts';
 import { DemoProcess } from './demo/child-process.ts';
+import { ensureConsoleUser } from './demo/console-user.ts';
 import { DEMO_LOCKERS } from './demo/layouts.ts';
 import { courierDailyCode } from './demo/orders.ts';
 import { busyPorts } from './demo/ports.ts';
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
       statuses.set(order.orderId, view.status);
     }
     const courier = await courierDailyCode(api, state, state.tenants[0]!.name);
+    const consoleUser = await ensureConsoleUser(api, state, settings.dataDir);
     console.log(
       banner({
         settings,
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
         })),
         statuses,
         courierCode: courier.code,
+        consoleUser,
       }),
     );
     // A part that dies takes the demo down with a pointer to its log, rather than leaving half.

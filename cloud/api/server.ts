@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { consolePlugin } from '../console/console-plugin.ts';
 import { notificationRoutes } from '../notifications/notification-routes.ts';
 import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
@@ -95,6 +96,8 @@ export async function buildApi(
   ]) {
     await app.register(routes(deps));
   }
+  // The operator console's static page at /console/ (it calls the routes above, nothing else).
+  await app.register(consolePlugin());
   await app.ready();
   return app;
 }

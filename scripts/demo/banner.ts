@@ -8,10 +8,18 @@ export interface BannerInput {
   readonly lockers: readonly (DemoLocker & { readonly kioskUrl: string })[];
   readonly statuses: ReadonlyMap<string, string>;
   readonly courierCode: string | undefined;
+  readonly consoleUser: { readonly email: string; readonly password: string };
 }
 
 /** What a newcomer needs after `npm start`: where to look, which keys, what to type. */
-export function banner({ settings, state, lockers, statuses, courierCode }: BannerInput): string {
+export function banner({
+  settings,
+  state,
+  lockers,
+  statuses,
+  courierCode,
+  consoleUser,
+}: BannerInput): string {
   const api = `http://${settings.host}:${settings.apiPort}`;
   const market = state.tenants[0]!;
   const first = lockers[0]!;
@@ -24,6 +32,7 @@ export function banner({ settings, state, lockers, statuses, courierCode }: Bann
     'postamat demo is running — a cloud and three lockers on this machine.',
     '',
     `  API        ${api}/v1   docs ${api}/docs   metrics ${api}/metrics`,
+    `  console    ${api}/console/   sign in: ${consoleUser.email}  password ${consoleUser.password}`,
     `  MQTT       mqtt://${settings.host}:${settings.mqttPort}`,
     ...lockers.map((l) => `  kiosk      ${l.kioskUrl}   ${l.id} — ${l.address}`),
     `  data       ${settings.dataDir}   (logs in ${settings.dataDir}/logs)`,

@@ -14,6 +14,8 @@ export interface DemoState {
   readonly couriers: { readonly tenant: string; readonly courierId: string }[];
   /** Orders the first start made, shown again on every start. */
   orders: SeededOrder[];
+  /** The operator console's admin (scripts/demo/console-user.ts). */
+  consoleUser?: { readonly email: string; readonly password: string };
 }
 
 export interface SeededOrder {

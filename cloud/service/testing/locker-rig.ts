@@ -27,6 +27,8 @@ export async function provisionLocker(input: {
   readonly channels: number;
   /** What the installer adds to the issued `sync` section (e.g. a CA file for mqtts). */
   readonly syncExtra?: Record<string, unknown>;
+  /** Where the locker stands (the console's map and search); a central Moscow street if not said. */
+  readonly place?: { readonly address: string; readonly lat: number; readonly lon: number };
 }): Promise<RunningLocker> {
   const cells = Array.from({ length: input.channels }, (_, i) => ({
     cellId: `C${i + 1}`,
@@ -39,7 +41,11 @@ export async function provisionLocker(input: {
     'POST',
     '/v1/operator/lockers',
     input.operatorKey,
-    { id: input.lockerId, address: 'Tverskaya 1', lat: 55.76, lon: 37.61, cells },
+    {
+      id: input.lockerId,
+      ...(input.place ?? { address: 'Tverskaya 1', lat: 55.76, lon: 37.61 }),
+      cells,
+    },
   );
   if (answer.status !== 201) throw new Error(`provisioning answered ${answer.status}`);
   // The file as issued must already be a valid agent config.

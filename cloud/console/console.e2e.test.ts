@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot } from '../../agent/kiosk/testing/kiosk-browser.ts';
+import { bundleAgentMain } from '../../agent/testing/agent-process.ts';
+import { bookDelivery } from '../service/testing/cloud-api-client.ts';
+import { openConsole, signIn, signOut } from './testing/console-browser.ts';
+import { type ConsoleRig, PASSWORD, startConsoleRig } from './testing/console-rig.ts';
+
+/**
+ * The console in Debian's Chromium against the REAL cloud service and two REAL agent processes
+ * on simulated boards over MQTT: what an operator and a tenant's user do, step by step. The
+ * steps share one cloud (starting it is the slow part) and run in order.
+ */
+const WAIT = { timeout: 30_000 };
+let dir: string;
+let bundle: string;
+let rig: ConsoleRig;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'postamat-console-'));
+  bundle = bundleAgentMain();
+  rig = await startConsoleRig(dir, bundle);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await rig?.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bundle, { force: true });
+});
+
+describe('operator console in Chromium, real cloud and lockers', () => {
+  it('an operator signs in (a wrong password is refused) and sees the fleet on a map', async () => {
+    ({ page, errors } = await openConsole(browser, rig.url));
+    await page.getByTestId('signin-form').waitFor(WAIT);
+    await screenshot(page, 'console-sign-in');
+    await page.getByLabel('Эл. почта').fill(rig.users.dispatcher);
+    await page.getByLabel('Пароль').fill('not the password');
+    await page.getByTestId('signin').click();
+    await page
+      .getByTestId('signin-error')
+      .filter({ hasText: 'Неверная почта или пароль' })
+      .waitFor(WAIT);
+
+    await signIn(page, rig.users.dispatcher, PASSWORD);
+    expect(await page.getByTestId('role').textContent()).toBe('диспетчер');
+    for (const id of ['L-north', 'L-south']) {
+      await page.locator(`[data-testid="locker-row-${id}"][data-state="online"]`).waitFor(WAIT);
+      await page.getByTestId(`map-${id}`).waitFor(WAIT);
+    }
+    await page.getByTestId('fleet-search').fill('ленинский');
+    await page.getByTestId('locker-row-L-north').waitFor({ state: 'detached', ...WAIT });
+    expect(await page.getByTestId('locker-row-L-south').count()).toBe(1);
+    await page.getByTestId('fleet-search').fill('');
+    await page.getByTestId('locker-row-L-north').waitFor(WAIT);
+    await screenshot(page, 'console-fleet');
+  });
+
+  it('sees a locker go offline when its agent stops, live, without a reload', async () => {
+    // A reload would drop this mark: the update must come without one.
+    await page.evaluate('window.notReloaded = true');
+    await page.locator('body[data-live="up"]').waitFor(WAIT);
+    await rig.lockers['L-south'].agent.kill();
+    await page.locator('[data-testid="locker-row-L-south"][data-state="offline"]').waitFor(WAIT);
+    await page.getByTestId('locker-row-L-south').filter({ hasText: 'нет связи' }).waitFor(WAIT);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+    await page.getByTestId('fleet-state').selectOption('offline');
+    expect(await page.getByTestId('locker-row-L-north').count()).toBe(0);
+    await page.getByTestId('fleet-state').selectOption('');
+  });
+
+  it('opens a cell remotely with a reason, confirmed, and sees the door event come back', async () => {
+    await page.getByRole('link', { name: 'L-north' }).first().click();
+    await page.getByTestId('cell-C2').waitFor(WAIT);
+    await page.getByTestId('open-C2').click();
+    const dialog = page.getByTestId('dialog');
+    await dialog.waitFor(WAIT);
+    // No reason, no command: the form will not submit.
+    await page.getByTestId('dialog-confirm').click();
+    expect(await dialog.isVisible()).toBe(true);
+    await page.getByTestId('dialog-reason').fill('Клиент не может открыть, звонок в поддержку');
+    await page.getByTestId('dialog-confirm').click();
+    await page.locator('[data-testid="command-result"][data-status="applied"]').waitFor(WAIT);
+    expect(rig.lockers['L-north'].sim.openedChannels).toContain(2);
+    await page.getByTestId('door-events').filter({ hasText: 'дверца открылась' }).waitFor(WAIT);
+    await page.getByTestId('audit').filter({ hasText: 'remote-open' }).waitFor(WAIT);
+    await screenshot(page, 'console-locker');
+  });
+
+  it('acknowledges and resolves an alarm raised by a forced door, shown live', async () => {
+    await page.getByTestId('nav-alarms').click();
+    await page.getByTestId('alarms-title').or(page.locator('#alarms-title')).waitFor(WAIT);
+    rig.lockers['L-north'].sim.sim.forceOpen(3);
+    await page.getByTestId('notice-alarm').filter({ hasText: 'L-north' }).waitFor(WAIT);
+    const row = page.getByTestId('alarm-L-north-forced-open');
+    await row.waitFor(WAIT);
+    await screenshot(page, 'console-alarms');
+    await row.getByTestId('acknowledge').click();
+    await page.getByTestId('dialog-note').fill('Выехал техник');
+    await page.getByTestId('dialog-confirm').click();
+    await row.filter({ hasText: 'принята' }).waitFor(WAIT);
+    await row.getByTestId('resolve').click();
+    await page.getByTestId('dialog-note').fill('Дверца закрыта, замок исправен');
+    await page.getByTestId('dialog-confirm').click();
+    await row.waitFor({ state: 'detached', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+
+  it('a viewer sees no actions, and the API refuses one sent anyway', async () => {
+    await signOut(page);
+    await signIn(page, rig.users.viewer, PASSWORD);
+    await page.goto(`${rig.url}#/lockers/L-north`);
+    await page.getByTestId('cell-C1').waitFor(WAIT);
+    expect(await page.getByTestId('open-C1').count()).toBe(0);
+    const answer = await page
+      .context()
+      .request.post(`${rig.service.httpUrl}/v1/operator/lockers/L-north/remote-open`, {
+        data: { cellId: 'C1', reason: 'just trying' },
+      });
+    expect(answer.status()).toBe(403);
+  });
+
+  it("a tenant's user finds its own orders and cannot see another tenant's (UI and API)", async () => {
+    const { orderId } = await bookDelivery(rig.call, rig.tenants.a.key, 'L-north', 'BC-CONSOLE-1');
+    await signOut(page);
+    await signIn(page, rig.users.tenantB, PASSWORD);
+    expect(await page.getByTestId('nav-fleet').count()).toBe(0);
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('order-search').fill(orderId);
+    await page.getByTestId('order-find').click();
+    await page.getByTestId('orders-none').or(page.getByTestId('orders-error')).waitFor(WAIT);
+    expect(await page.getByTestId('order').count()).toBe(0);
+    const direct = await page.context().request.get(`${rig.service.httpUrl}/v1/orders/${orderId}`);
+    expect([403, 404]).toContain(direct.status());
+    expect(await direct.text()).not.toContain('BC-CONSOLE-1');
+
+    await signOut(page);
+    await signIn(page, rig.users.tenantA, PASSWORD);
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('order-search').fill('BC-CONSOLE-1');
+    await page.getByTestId('order-find').click();
+    await page.getByTestId(`order-${orderId}`).click();
+    await page.getByTestId('timeline').waitFor(WAIT);
+    await page.getByTestId('order-extend').waitFor(WAIT);
+    await screenshot(page, 'console-orders');
+    expect(errors).toEqual([]);
+  });
+});
