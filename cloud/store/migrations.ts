@@ -2,8 +2,8 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { PostamatError } from '../../protocol/index.ts';
 import { codesAtRestMigration } from '../notifications/codes-at-rest-migration.ts';
 import { notificationsMigration } from '../notifications/notification-migration.ts';
-import { workersMigration } from './workers-migration.ts';
 import { consoleMigration } from '../users/console-migration.ts';
+import { workersMigration } from './workers-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -370,8 +370,8 @@ const provider: MigrationProvider = {
     '0004-sites': sites,
     '0005-notifications': notificationsMigration,
     '0006-codes-at-rest': codesAtRestMigration,
-    '0009-workers': workersMigration,
     '0007-console': consoleMigration,
+    '0009-workers': workersMigration,
   }),
 };
 
