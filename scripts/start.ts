@@ -6,7 +6,9 @@ import { ApiClient } from './demo/api-client.ts';
 import { banner } from './demo/banner.ts';
 import { DemoProcess } from './demo/child-process.ts';
 import { DEMO_LOCKERS } from './demo/layouts.ts';
+import { messageFeed } from './demo/message-feed.ts';
 import { courierDailyCode } from './demo/orders.ts';
+import { notificationEnv } from './demo/personal-data.ts';
 import { busyPorts } from './demo/ports.ts';
 import { adminKeyFor, type DemoState, loadState, saveState, seedNetwork } from './demo/seed.ts';
 import { seedOrders } from './demo/seed-orders.ts';
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   const adminKey = adminKeyFor(settings.dataDir);
   const api = new ApiClient(`http://${settings.host}:${settings.apiPort}`);
   const parts: DemoProcess[] = [];
+  let feed: ReturnType<typeof messageFeed> | undefined;
   const stopAll = async () => {
     await Promise.all(parts.filter((p) => p.name !== 'cloud').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'cloud').map((p) => p.stop()));
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
   const onSignal = () => {
     if (stopping) return;
     stopping = true;
+    feed?.stop();
     console.log('\nstopping the lockers and the cloud…');
     void stopAll().then(() => process.exit(0));
   };
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
       POSTAMAT_MQTT_PORT: String(settings.mqttPort),
       POSTAMAT_PUBLIC_MQTT_URL: `mqtt://${settings.host}:${settings.mqttPort}`,
       POSTAMAT_ADMIN_KEY: adminKey,
+      // Notifications on, through the recording provider the console shows (masked).
+      ...notificationEnv(settings.dataDir),
     });
     parts.push(cloud);
     // The cloud logs this line once its broker, store and HTTP server are all up.
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
     let state: DemoState | undefined = loadState(settings.dataDir);
     const firstStart = state === undefined;
     if (state === undefined) {
-      console.log('first start: seeding an operator, five tenants and three lockers…');
+      console.log('first start: seeding an operator, six tenants and three lockers…');
       state = await seedNetwork(api, adminKey, settings.dataDir, (i, p) =>
         agentConfig(settings, i, p),
       );
@@ -152,6 +158,9 @@ async function main(): Promise<void> {
         courierCode: courier.code,
       }),
     );
+    // What the recording provider kept, then each new message as the cloud sends it.
+    feed = messageFeed(api, state.operatorKey, (line) => console.log(line));
+    feed.start();
     // A part that dies takes the demo down with a pointer to its log, rather than leaving half.
     await Promise.race(parts.map((p) => p.exited.then((code) => ({ p, code })))).then(
       ({ p, code }) => {

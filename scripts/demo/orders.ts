@@ -9,11 +9,21 @@ interface Created {
   codes: { purpose: string; code: string }[];
 }
 
+export interface OrderBody {
+  readonly kind: string;
+  readonly lockerId: string;
+  readonly size: string;
+  readonly barcode: string;
+  /** The person the network notifies (resident-to-resident, rental, service round trip). */
+  readonly recipient?: { readonly phone: string; readonly language: string };
+}
+
+/** Books through the API; `code` is the first code, `codes` every code by purpose. */
 export async function book(
   api: ApiClient,
   tenant: DemoState['tenants'][number],
-  body: { kind: string; lockerId: string; size: string; barcode: string },
-): Promise<BookedOrder> {
+  body: OrderBody,
+): Promise<BookedOrder & { codes: Readonly<Record<string, string>> }> {
   const created = await api.call<Created>('POST', '/v1/orders', tenant.apiKey, body);
   return {
     orderId: created.order.id,
@@ -21,6 +31,7 @@ export async function book(
     lockerId: body.lockerId,
     barcode: body.barcode,
     code: created.codes[0]?.code,
+    codes: Object.fromEntries(created.codes.map((c) => [c.purpose, c.code])),
   };
 }
 
