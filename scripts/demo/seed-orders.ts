@@ -111,6 +111,14 @@ async function selfRunOrders(
     recipient: DEMO_PEOPLE.renter,
   });
   await depositWithCode(secondAgent, rental, rental.codes.deposit);
+  await eventually('the rental to start in the cloud', 30_000, async () => {
+    const view = await api.call<{ status: string }>(
+      'GET',
+      `/v1/orders/${rental.orderId}`,
+      network.apiKey,
+    );
+    return view.status === 'booked' ? undefined : true;
+  });
   return [
     seeded(gift, 'a neighbour’s gift, ready; the recipient was sent this code', gift.codes.pickup),
     seeded(
