@@ -62,7 +62,11 @@ export async function courierDeposits(
   order: BookedOrder,
 ): Promise<void> {
   const daily = await courierDailyCode(api, state, order.tenant);
-  // The booking and the courier's code reach the locker by sync; wait until they have.
+  // The booking and the courier's code reach the locker by sync; wait until they have. A login
+  // tried before counts as a wrong code (five lock the keypad), so first wait for the booking.
+  await eventually(`${order.lockerId} to know ${order.barcode}`, 30_000, async () =>
+    (await agent.call<string | null>('orderStatus', order.orderId)) === null ? undefined : true,
+  );
   await eventually(`${order.lockerId} to expect ${order.barcode}`, 30_000, async () => {
     const login = await agent.call<AgentResult<{ session: { id: string } }>>('courierLogin', {
       pin: daily.code,
