@@ -7,7 +7,9 @@ import { banner } from './demo/banner.ts';
 import { DemoProcess } from './demo/child-process.ts';
 import { ensureConsoleUser } from './demo/console-user.ts';
 import { DEMO_LOCKERS } from './demo/layouts.ts';
+import { messageFeed } from './demo/message-feed.ts';
 import { courierDailyCode } from './demo/orders.ts';
+import { notificationEnv } from './demo/personal-data.ts';
 import { busyPorts } from './demo/ports.ts';
 import { adminKeyFor, type DemoState, loadState, saveState, seedNetwork } from './demo/seed.ts';
 import { seedOrders } from './demo/seed-orders.ts';
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   const adminKey = adminKeyFor(settings.dataDir);
   const api = new ApiClient(`http://${settings.host}:${settings.apiPort}`);
   const parts: DemoProcess[] = [];
+  let feed: ReturnType<typeof messageFeed> | undefined;
   const stopAll = async () => {
     await Promise.all(parts.filter((p) => p.name !== 'cloud').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'cloud').map((p) => p.stop()));
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   const onSignal = () => {
     if (stopping) return;
     stopping = true;
+    feed?.stop();
     console.log('\nstopping the lockers and the cloud…');
     void stopAll().then(() => process.exit(0));
   };
@@ -91,6 +95,8 @@ async function main(): Promise<void> {
       POSTAMAT_MQTT_PORT: String(settings.mqttPort),
       POSTAMAT_PUBLIC_MQTT_URL: `mqtt://${settings.host}:${settings.mqttPort}`,
       POSTAMAT_ADMIN_KEY: adminKey,
+      // Notifications on, through the recording provider the console shows (masked).
+      ...notificationEnv(settings.dataDir),
     });
     parts.push(cloud);
     // The cloud logs this line once its broker, store and HTTP server are all up.
@@ -103,7 +109,7 @@ async function main(): Promise<void> {
     let state: DemoState | undefined = loadState(settings.dataDir);
     const firstStart = state === undefined;
     if (state === undefined) {
-      console.log('first start: seeding an operator, five tenants and three lockers…');
+      console.log('first start: seeding an operator, six tenants and three lockers…');
       state = await seedNetwork(api, adminKey, settings.dataDir, (i, p) =>
         agentConfig(settings, i, p),
       );
@@ -155,6 +161,9 @@ async function main(): Promise<void> {
         consoleUser,
       }),
     );
+    // What the recording provider kept, then each new message as the cloud sends it.
+    feed = messageFeed(api, state.operatorKey, (line) => console.log(line));
+    feed.start();
     // A part that dies takes the demo down with a pointer to its log, rather than leaving half.
     await Promise.race(parts.map((p) => p.exited.then((code) => ({ p, code })))).then(
       ({ p, code }) => {

@@ -67,7 +67,8 @@ export function inferOrderKind(
 export function codePurposesFor(step: StepPlan): readonly string[] {
   if (step.auth !== 'code') return [];
   if (step.kind === 'collect') return step.role === 'renter' ? ['rental'] : ['pickup'];
-  if (step.role === 'renter') return ['rental'];
+  // A rental booked in the cloud has a drop-off code; a walk-in rental deposits at once.
+  if (step.role === 'renter') return ['deposit', 'rental'];
   return step.role === 'sender' ? ['return', 'deposit'] : ['deposit'];
 }
 

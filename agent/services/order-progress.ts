@@ -146,8 +146,9 @@ export class OrderProgress {
     // A renter's code lives on through the rental; it is used up by the final collect only.
     const keepCode = step.role === 'renter' && step.kind === 'deposit';
     const byCourier = step.role === 'courier' || step.role === 'partner-courier';
-    const purposes =
-      keepCode || byCourier
+    const purposes = keepCode
+      ? ['deposit']
+      : byCourier
         ? []
         : codePurposesFor({ kind: step.kind, role: step.role, auth: 'code' });
     for (const purpose of purposes) {

@@ -38,9 +38,12 @@ export class DemoProcess {
   }
 
   private onLine(line: string, log: NodeJS.WritableStream): void {
-    log.write(`${line}\n`);
     for (const waiter of [...this.lineWaiters]) waiter(line);
-    if (!line.startsWith('{"id":')) return;
+    // A control reply is the flow's answer, not a log line: a rental's answer carries its code.
+    if (!line.startsWith('{"id":')) {
+      log.write(`${line}\n`);
+      return;
+    }
     const reply = JSON.parse(line) as { id: number; result?: unknown; error?: string };
     this.replies.get(reply.id)?.(reply);
     this.replies.delete(reply.id);

@@ -9,11 +9,21 @@ interface Created {
   codes: { purpose: string; code: string }[];
 }
 
+export interface OrderBody {
+  readonly kind: string;
+  readonly lockerId: string;
+  readonly size: string;
+  readonly barcode: string;
+  /** The person the network notifies (resident-to-resident, rental, service round trip). */
+  readonly recipient?: { readonly phone: string; readonly language: string };
+}
+
+/** Books through the API; `code` is the first code, `codes` every code by purpose. */
 export async function book(
   api: ApiClient,
   tenant: DemoState['tenants'][number],
-  body: { kind: string; lockerId: string; size: string; barcode: string },
-): Promise<BookedOrder> {
+  body: OrderBody,
+): Promise<BookedOrder & { codes: Readonly<Record<string, string>> }> {
   const created = await api.call<Created>('POST', '/v1/orders', tenant.apiKey, body);
   return {
     orderId: created.order.id,
@@ -21,6 +31,7 @@ export async function book(
     lockerId: body.lockerId,
     barcode: body.barcode,
     code: created.codes[0]?.code,
+    codes: Object.fromEntries(created.codes.map((c) => [c.purpose, c.code])),
   };
 }
 
@@ -51,7 +62,11 @@ export async function courierDeposits(
   order: BookedOrder,
 ): Promise<void> {
   const daily = await courierDailyCode(api, state, order.tenant);
-  // The booking and the courier's code reach the locker by sync; wait until they have.
+  // The booking and the courier's code reach the locker by sync; wait until they have. A login
+  // tried before counts as a wrong code (five lock the keypad), so first wait for the booking.
+  await eventually(`${order.lockerId} to know ${order.barcode}`, 30_000, async () =>
+    (await agent.call<string | null>('orderStatus', order.orderId)) === null ? undefined : true,
+  );
   await eventually(`${order.lockerId} to expect ${order.barcode}`, 30_000, async () => {
     const login = await agent.call<AgentResult<{ session: { id: string } }>>('courierLogin', {
       pin: daily.code,

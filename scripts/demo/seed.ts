@@ -33,6 +33,8 @@ export const DEMO_TENANTS = [
   { name: 'Wildberries', kind: 'marketplace' },
   { name: 'Lamoda', kind: 'shop' },
   { name: 'Химчистка «Диана»', kind: 'service-partner' },
+  // The network's own services (resident to resident, rental) booked from its app.
+  { name: 'Постамат-Сити: соседи', kind: 'service-partner' },
 ] as const;
 
 export function stateFile(dataDir: string): string {
