@@ -12,6 +12,7 @@ import {
 import type { EventIngestStore } from './ports.ts';
 import type { StoreLocation } from './store/connect.ts';
 import { type CloudStore, openStore } from './store/store.ts';
+import { bootstrapConsoleAdmin, consoleSettings } from './users/console-config.ts';
 import { type WebhookPost, webhookWorker } from './webhooks/webhook-worker.ts';
 
 export interface CloudOptions {
@@ -53,6 +54,12 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.logLevel, redact: LOG_REDACT });
   const store = await openStore(storeLocation(config), clock);
+  try {
+    await bootstrapConsoleAdmin(store, config.console, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const metrics = createMetrics(() => store.webhookBacklog());
   const notifications =
     options.notifications === undefined
@@ -72,6 +79,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
         notifications?.worker.nudge();
       },
       notifications: notifications?.api,
+      console: consoleSettings(config.console),
     },
     logger,
   );

@@ -2,6 +2,7 @@ import type { Clock } from '../../protocol/index.ts';
 import type { CloudMetrics } from '../metrics.ts';
 import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
 import type { CloudStore } from '../store/store.ts';
+import type { ConsoleSettings } from '../users/console-settings.ts';
 
 /** What the HTTP API is built from; main.ts and tests pass real ones. */
 export interface ApiDeps {
@@ -22,4 +23,6 @@ export interface ApiDeps {
   readonly notifications?:
     | { readonly vault: PersonalDataVault; readonly channels: readonly string[] }
     | undefined;
+  /** Console sign-in: session lifetimes, cookie flags, password cost (defaults when absent). */
+  readonly console?: ConsoleSettings | undefined;
 }

@@ -99,4 +99,5 @@ export const lockerView = z.object({
   ),
 });
 
-export const security = [{ bearer: [] }];
+/** A key or session token as Bearer, or the console's session cookie. */
+export const security = [{ bearer: [] }, { session: [] }];

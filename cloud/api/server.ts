@@ -21,12 +21,15 @@ import { lockerRoutes } from './routes/lockers.ts';
 import { manifestRoutes } from './routes/manifests.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 /** Never log keys, codes or phones: request logs carry method, route and status only. */
 export const LOG_REDACT = [
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.headers["idempotency-key"]',
   // A safety net: no log line is written with these, and one that was would show no phone.
   'phone',
@@ -49,12 +52,17 @@ export async function buildApi(
   installErrorHandler(app, () => deps.metrics.badInput.inc());
   installJsonParser(app);
   // Decorations before any plugin: plugins registered earlier would not see them.
-  installAuth(app, deps.store, deps.adminKey);
+  installAuth(app, deps.store, deps.adminKey, deps.console);
   installIdempotency(app, deps.store);
   await app.register(swagger, {
     openapi: {
       info: { title: 'postamat cloud API', version: '1.0.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'postamat_session' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -83,6 +91,8 @@ export async function buildApi(
     manifestRoutes,
     siteRoutes,
     notificationRoutes,
+    sessionRoutes,
+    userRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -6,10 +6,17 @@ import {
   sqliteTestStore,
   type TestStore,
 } from '../store/test-stores.ts';
+import { type ConsoleSettings, DEFAULT_CONSOLE_SETTINGS } from '../users/console-settings.ts';
 import type { ApiDeps } from './deps.ts';
 import { buildApi } from './server.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** Console defaults with a cheaper scrypt: the real cost is tested in cloud/users/password.test.ts. */
+export const TEST_CONSOLE: ConsoleSettings = {
+  ...DEFAULT_CONSOLE_SETTINGS,
+  passwordCost: { N: 2 ** 12, r: 8, p: 1 },
+};
 
 export interface TestApi {
   readonly app: FastifyInstance;
@@ -21,7 +28,7 @@ export interface TestApi {
 /** A real API over a real SQLite store in a temp dir, driven with fastify.inject. */
 export async function testApi(
   open: typeof sqliteTestStore = sqliteTestStore,
-  extra: Partial<Pick<ApiDeps, 'notifications'>> & { logger?: FastifyBaseLogger } = {},
+  extra: Partial<Pick<ApiDeps, 'notifications' | 'console'>> & { logger?: FastifyBaseLogger } = {},
 ): Promise<TestApi> {
   const clock = new FakeClock(Date.UTC(2026, 5, 1));
   const t = await open(clock);
@@ -35,6 +42,7 @@ export async function testApi(
       publicMqttUrl: 'mqtt://127.0.0.1:1883',
       brokerHealthy: () => true,
       notifications: extra.notifications,
+      console: extra.console ?? TEST_CONSOLE,
     },
     extra.logger,
   );
@@ -73,5 +81,8 @@ export async function seedApi(api: TestApi) {
     operatorKey: op.apiKey as string,
     tenantA: a.apiKey as string,
     tenantB: b.apiKey as string,
+    operatorId: op.operatorId as string,
+    tenantAId: a.tenantId as string,
+    tenantBId: b.tenantId as string,
   };
 }

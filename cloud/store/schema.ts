@@ -171,6 +171,13 @@ export interface AlarmRow {
   cell_id: string | null;
   raised_at: number;
   cleared_at: number | null;
+  /** 0007-console: who acknowledged (is on it) and who resolved it, with their notes. */
+  acked_at: number | null;
+  acked_by: string | null;
+  ack_note: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolve_note: string | null;
 }
 
 export interface CommandRow {
@@ -315,7 +322,57 @@ export interface RecordedMessageRow {
   created_at: number;
 }
 
+/** An operator's or a tenant's person signing in to the console (cloud/users/). */
+export interface ConsoleUserRow {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** `scrypt$N$r$p$salt$hash` (cloud/users/password.ts). */
+  password_hash: string;
+  /** viewer | dispatcher | admin */
+  role: string;
+  /** Exactly one of operator_id and tenant_id is set. */
+  operator_id: string | null;
+  tenant_id: string | null;
+  created_at: number;
+  created_by: string;
+  password_changed_at: number;
+  disabled_at: number | null;
+}
+
+export interface ConsoleSessionRow {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token's secret: the token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end; the idle limit counts from last_seen_at. */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface SignInThrottleRow {
+  /** `email:<address>` or `ip:<address>` */
+  key: string;
+  failures: number;
+  window_start: number;
+  locked_until: number;
+}
+
+export interface LockerStatusRow {
+  locker_id: string;
+  /** The locker's last status message (protocol statusSchema), JSON. */
+  status: string;
+  received_at: number;
+}
+
 export interface Database {
+  console_users: ConsoleUserRow;
+  console_sessions: ConsoleSessionRow;
+  sign_in_throttle: SignInThrottleRow;
+  locker_status: LockerStatusRow;
   access_points: AccessPointRow;
   manifests: ManifestRow;
   manifest_stops: ManifestStopRow;

@@ -3,6 +3,10 @@ import { type Clock, systemClock } from '../../protocol/index.ts';
 import { notificationStore } from '../notifications/notification-store.ts';
 import { personalDataStore } from '../notifications/personal-data-store.ts';
 import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
+import { lockerStatusStore } from '../users/locker-status-store.ts';
+import { sessionStore } from '../users/session-store.ts';
+import { signInThrottleStore } from '../users/sign-in-throttle.ts';
+import { userStore } from '../users/user-store.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
 import { courierCredentialStore } from './courier-credentials.ts';
@@ -35,6 +39,10 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...personalDataStore(ctx),
     ...manifestStore(ctx),
     ...siteStore(ctx),
+    ...userStore(ctx),
+    ...sessionStore(ctx),
+    ...signInThrottleStore(ctx),
+    ...lockerStatusStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */
