@@ -4,6 +4,8 @@ import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from '../protocol/index.ts';
 import { buildApi, LOG_REDACT } from './api/server.ts';
 import type { CloudConfig } from './config.ts';
+import { LiveEventHub } from './live/event-hub.ts';
+import { liveIngest } from './live/live-ingest.ts';
 import { type CloudMetrics, createMetrics, meteredIngest } from './metrics.ts';
 import {
   createNotifications,
@@ -34,6 +36,8 @@ export interface Cloud {
   readonly api: FastifyInstance;
   readonly metrics: CloudMetrics;
   readonly logger: Logger;
+  /** The console's live feed: ingest publishes to it; the service adds presence. */
+  readonly live: LiveEventHub;
   /** Starts the webhook worker and listens; resolves to the bound address. */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -61,6 +65,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     throw error;
   }
   const metrics = createMetrics(() => store.webhookBacklog());
+  const live = new LiveEventHub((lockerId) => store.lockerOperator(lockerId));
   const notifications =
     options.notifications === undefined
       ? undefined
@@ -80,6 +85,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       },
       notifications: notifications?.api,
       console: consoleSettings(config.console),
+      live,
     },
     logger,
   );
@@ -92,10 +98,11 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
   });
   return {
     store,
-    ingest: meteredIngest(store, metrics),
+    ingest: liveIngest(meteredIngest(store, metrics), store, live),
     api,
     metrics,
     logger,
+    live,
     async start() {
       worker.start(config.webhookIntervalMs);
       if (notifications !== undefined) {

@@ -61,6 +61,13 @@ export function callerOfUser(
     : { kind: 'tenant' as const, id: user.tenantId as string, keyId, user: sessionUser };
 }
 
+/** Who did it, for audit lines and alarm notes: the user's email, else the key. */
+export function actorOf(request: FastifyRequest): string {
+  const caller = request.caller;
+  if (caller === null) return 'anonymous';
+  return caller.user?.email ?? caller.id;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function checkSameOrigin(request: FastifyRequest): void {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../protocol/index.ts';
+import type { LiveEventHub } from '../live/event-hub.ts';
 import type { CloudMetrics } from '../metrics.ts';
 import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
 import type { CloudStore } from '../store/store.ts';
@@ -25,4 +26,6 @@ export interface ApiDeps {
     | undefined;
   /** Console sign-in: session lifetimes, cookie flags, password cost (defaults when absent). */
   readonly console?: ConsoleSettings | undefined;
+  /** The console's live feed (GET /v1/operator/stream); absent: the stream answers 404. */
+  readonly live?: LiveEventHub | undefined;
 }

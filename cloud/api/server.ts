@@ -15,14 +15,19 @@ import { installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installJsonParser } from './json-parser.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { alarmRoutes } from './routes/alarms.ts';
 import { courierRoutes } from './routes/couriers.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lockerRoutes } from './routes/lockers.ts';
 import { manifestRoutes } from './routes/manifests.ts';
 import { operatorRoutes } from './routes/operator.ts';
+import { operatorTenantRoutes } from './routes/operator-tenants.ts';
+import { orderSearchRoutes } from './routes/order-search.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -93,6 +98,11 @@ export async function buildApi(
     notificationRoutes,
     sessionRoutes,
     userRoutes,
+    fleetRoutes,
+    alarmRoutes,
+    orderSearchRoutes,
+    operatorTenantRoutes,
+    streamRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../../protocol/index.ts';
 import { LOG_REDACT } from '../api/server.ts';
 import { type Cloud, type CloudOptions, createCloud } from '../app.ts';
 import type { CloudConfig } from '../config.ts';
+import { feedPresence } from '../live/presence-feed.ts';
 import { CloudLink } from '../mqtt/cloud-link.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts';
@@ -166,6 +167,8 @@ export async function startCloudService(
       },
     );
     cleanups.push(async () => stopPresence());
+    const stopFeed = feedPresence(connectedLink.presence, cloud.live, cloud.store, logger);
+    cleanups.push(async () => stopFeed());
     cloud.metrics.setLockersConnectedSource(() => connectedLink.presence.onlineCount());
     exportMqttCounters(cloud.metrics.registry, {
       '': counters,

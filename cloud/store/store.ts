@@ -7,15 +7,20 @@ import { lockerStatusStore } from '../users/locker-status-store.ts';
 import { sessionStore } from '../users/session-store.ts';
 import { signInThrottleStore } from '../users/sign-in-throttle.ts';
 import { userStore } from '../users/user-store.ts';
+import { alarmStore } from './alarm-store.ts';
+import { cellOccupancy } from './cell-occupancy.ts';
 import { connect, type StoreEngine, type StoreLocation } from './connect.ts';
 import type { StoreContext } from './context.ts';
 import { courierCredentialStore } from './courier-credentials.ts';
+import { fleetStore } from './fleet-store.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { ingestStore } from './ingest-store.ts';
 import { lockerStore } from './locker-store.ts';
 import { manifestStore } from './manifest-store.ts';
 import { operationsStore } from './operations-store.ts';
+import { operatorTenantStore } from './operator-tenants.ts';
 import { orderChanges } from './order-changes.ts';
+import { orderSearch } from './order-search.ts';
 import { orderStore } from './order-store.ts';
 import { siteStore } from './site-store.ts';
 import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
@@ -43,6 +48,11 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...sessionStore(ctx),
     ...signInThrottleStore(ctx),
     ...lockerStatusStore(ctx),
+    ...fleetStore(ctx),
+    ...alarmStore(ctx),
+    ...orderSearch(ctx),
+    ...operatorTenantStore(ctx),
+    cellOccupancy: (lockerId: string) => cellOccupancy(ctx.db, lockerId),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */

@@ -97,6 +97,27 @@ export function sessionStore(ctx: StoreContext) {
       };
     },
 
+    /** Still valid (not revoked, user enabled, before its absolute end): a stream's recheck. */
+    async sessionLive(sessionId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('console_sessions')
+        .innerJoin('console_users', 'console_users.id', 'console_sessions.user_id')
+        .select([
+          'console_sessions.revoked_at',
+          'console_sessions.expires_at',
+          'console_users.disabled_at',
+        ])
+        .where('console_sessions.id', '=', sessionId)
+        .executeTakeFirst();
+      const now = clock.now();
+      return (
+        row !== undefined &&
+        row.revoked_at === null &&
+        row.disabled_at === null &&
+        now < row.expires_at
+      );
+    },
+
     async revokeSession(sessionId: string): Promise<void> {
       await db
         .updateTable('console_sessions')

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CELL_FEATURES, PostamatError } from '../../../protocol/index.ts';
 import { operatorOf } from '../auth.ts';
+import { actorOf } from '../console-auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { errorResponses, idParam, lockerId, security, size } from '../schemas.ts';
 import { agentConfigFile } from './agent-config.ts';
+import { alarmView } from './alarms.ts';
 
 const tags = ['operator'];
 const reason = z.string().min(3).max(500);
@@ -131,26 +133,20 @@ export const operatorRoutes =
         schema: {
           tags,
           security,
-          querystring: z.strictObject({ open: z.enum(['true', 'false']).default('true') }),
-          response: {
-            200: z.object({
-              alarms: z.array(
-                z.object({
-                  id: z.string(),
-                  lockerId: z.string(),
-                  kind: z.string(),
-                  cellId: z.string().nullable(),
-                  raisedAt: z.number(),
-                  clearedAt: z.number().nullable(),
-                }),
-              ),
-            }),
-            ...errorResponses,
-          },
+          summary: 'Alarms across the network; open: neither cleared by the locker nor resolved',
+          querystring: z.strictObject({
+            open: z.enum(['true', 'false']).default('true'),
+            lockerId: z.string().max(100).optional(),
+            limit: z.coerce.number().int().min(1).max(5000).default(1000),
+          }),
+          response: { 200: z.object({ alarms: z.array(alarmView) }), ...errorResponses },
         },
       },
       async (request) => ({
-        alarms: await store.listAlarms(operatorOf(request), request.query.open === 'true'),
+        alarms: await store.operatorAlarms(operatorOf(request), {
+          ...request.query,
+          open: request.query.open === 'true',
+        }),
       }),
     );
 
@@ -180,7 +176,7 @@ export const operatorRoutes =
           type: 'remote-open',
           body: { cellId, reason: why, operator: operatorId },
           ttlMs: ttlSeconds * 1000,
-          actor: operatorId,
+          actor: actorOf(request),
         });
         return reply.code(202).send(command);
       },
@@ -211,7 +207,7 @@ export const operatorRoutes =
           type: 'set-cell-service',
           body: { cellId, inService: request.body.inService, reason: request.body.reason },
           ttlMs: 24 * 3_600_000,
-          actor: operatorId,
+          actor: actorOf(request),
         });
         return reply.code(202).send(command);
       },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isPostamatError, ORDER_KINDS, ORDER_STATUSES } from '../../../protocol/index.ts';
 import { isNotifiedKind, LANGUAGES } from '../../notifications/domain/notification-plan.ts';
 import { PHONE_PATTERN } from '../../notifications/personal-data-vault.ts';
-import { tenantOf } from '../auth.ts';
+import { callerOf, tenantOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { forbidden, HttpError, notFound, unprocessable } from '../http-error.ts';
 import {
@@ -40,13 +40,44 @@ const created = z.object({ order: orderView, codes: z.array(issuedCode) });
 const tags = ['orders'];
 
 export const orderRoutes =
-  ({ store, clock, notifications }: ApiDeps): FastifyPluginAsyncZod =>
+  ({ store, clock, notifications, live }: ApiDeps): FastifyPluginAsyncZod =>
   async (app) => {
     async function ownOrder(tenantId: string, orderId: string) {
       const order = await store.getOrder(orderId);
       if (order === undefined) throw notFound(`order "${orderId}"`);
       if (order.tenantId !== tenantId) throw forbidden('another tenant’s order');
       return order;
+    }
+
+    /**
+     * A tenant's own order, or (console dispatchers, operator keys) an order at one of the
+     * operator's lockers, whatever its tenant. Answers the order; changes act as its tenant.
+     */
+    async function visibleOrder(request: Parameters<typeof callerOf>[0], orderId: string) {
+      const caller = callerOf(request);
+      if (caller.kind === 'tenant') return ownOrder(caller.id, orderId);
+      if (caller.kind !== 'operator') throw forbidden('orders are for tenants and operators');
+      const order = await store.getOrder(orderId);
+      if (order === undefined || !(await store.orderVisibleToOperator(caller.id, orderId))) {
+        throw notFound(`order "${orderId}"`);
+      }
+      return order;
+    }
+
+    /** The console's live feed: an order changed through the API. */
+    async function announce(order: {
+      id: string;
+      tenantId: string;
+      status: string;
+      steps: readonly { lockerId: string }[];
+    }) {
+      await live?.publish({
+        type: 'order.status',
+        at: clock.now(),
+        lockerId: order.steps[0]?.lockerId ?? null,
+        tenantId: order.tenantId,
+        data: { orderId: order.id, tenantId: order.tenantId, status: order.status, source: 'api' },
+      });
     }
 
     /** A full locker answers 409 with the nearest lockers that have room of that size. */
@@ -141,7 +172,7 @@ export const orderRoutes =
           response: { 200: orderView, ...errorResponses },
         },
       },
-      async (request) => ownOrder(tenantOf(request), request.params.id),
+      async (request) => visibleOrder(request, request.params.id),
     );
 
     app.post(
@@ -155,10 +186,11 @@ export const orderRoutes =
         },
       },
       async (request) => {
-        const tenantId = tenantOf(request);
-        await ownOrder(tenantId, request.params.id);
+        const { tenantId } = await visibleOrder(request, request.params.id);
         await store.cancelOrder(tenantId, request.params.id);
-        return ownOrder(tenantId, request.params.id);
+        const order = await ownOrder(tenantId, request.params.id);
+        await announce(order);
+        return order;
       },
     );
 
@@ -174,10 +206,11 @@ export const orderRoutes =
         },
       },
       async (request) => {
-        const tenantId = tenantOf(request);
-        await ownOrder(tenantId, request.params.id);
+        const { tenantId } = await visibleOrder(request, request.params.id);
         await store.extendOrder(tenantId, request.params.id, request.body.hours);
-        return ownOrder(tenantId, request.params.id);
+        const order = await ownOrder(tenantId, request.params.id);
+        await announce(order);
+        return order;
       },
     );
 
@@ -193,8 +226,11 @@ export const orderRoutes =
         },
       },
       async (request) => {
-        const tenantId = tenantOf(request);
-        await ownOrder(tenantId, request.params.id);
+        const caller = callerOf(request);
+        const { tenantId } = await visibleOrder(request, request.params.id);
+        // An operator redirects to its own lockers only.
+        if (caller.kind === 'operator')
+          await store.assertOperatorOwns(caller.id, request.body.lockerId);
         const { codes } = await store.redirectOrder(
           tenantId,
           request.params.id,
@@ -203,7 +239,9 @@ export const orderRoutes =
         if (notifications !== undefined) {
           await store.resealContactCodes(request.params.id, codes, notifications.vault);
         }
-        return { order: await ownOrder(tenantId, request.params.id), codes };
+        const order = await ownOrder(tenantId, request.params.id);
+        await announce(order);
+        return { order, codes };
       },
     );
   };

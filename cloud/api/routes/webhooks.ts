@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps.ts';
 import { errorResponses, idParam, security } from '../schemas.ts';
 
 const tags = ['webhooks'];
-const delivery = z.object({
+export const delivery = z.object({
   id: z.string(),
   event: z.string(),
   status: z.string(),
@@ -17,7 +17,7 @@ const delivery = z.object({
   deliveredAt: z.number().nullable(),
 });
 
-const httpUrl = z
+export const httpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
   .describe('receives POSTs signed with X-Postamat-Signature: t=<ms>,v1=<hex HMAC-SHA256>');
