@@ -13,6 +13,7 @@ import {
   tapCode,
   usbScan,
 } from '../agent/kiosk/testing/kiosk-browser.ts';
+import { openConsole, signIn } from '../cloud/console/testing/console-browser.ts';
 
 // `npm start` as a newcomer runs it: a real cloud and three real agent processes, used only
 // through what the banner prints (keys, URLs, the courier's code) and the kiosk pages.
@@ -134,6 +135,9 @@ describe('npm start', () => {
     const key = match(demo.banner, /Яндекс Маркет\s+(pk_\S+)/);
     const kiosk = match(demo.banner, /kiosk\s+(http:\/\/\S+)\s+msk-tverskaya-7/);
     const courierCode = match(demo.banner, /enter today's code (\d+)/);
+    const consoleUrl = match(demo.banner, /console\s+(http:\/\/\S+)/);
+    const consoleEmail = match(demo.banner, /console\s+\S+\s+sign in: (\S+)/);
+    const consolePassword = match(demo.banner, /console\s+.*password (\S+)/);
 
     const booked = await fetch(`${api}/v1/orders`, {
       method: 'POST',
@@ -190,12 +194,23 @@ describe('npm start', () => {
     expect(errors).toEqual([]);
     await page.close();
 
+    // The operator console: the printed sign-in works out of the box and shows the three lockers.
+    const operator = await openConsole(browser, consoleUrl);
+    await signIn(operator.page, consoleEmail, consolePassword);
+    await operator.page
+      .locator('[data-testid="locker-row-msk-tverskaya-7"][data-state="online"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await operator.page.locator('[data-testid^="locker-row-"]').count()).toBe(3);
+    expect(operator.errors).toEqual([]);
+    await operator.page.context().close();
+
     expect(await stopDemo(demo)).toBe(0);
 
     const again = await startDemo(env);
     expect(again.banner).not.toContain('first start');
     expect(await status()).toBe('collected');
     expect(again.banner).toContain(key);
+    expect(again.banner).toContain(`password ${consolePassword}`);
     expect(await stopDemo(again)).toBe(0);
   }, 240_000);
 });

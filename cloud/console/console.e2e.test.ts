@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../../agent/kiosk/testing/kiosk-browser.ts';
 import { bundleAgentMain } from '../../agent/testing/agent-process.ts';
 import { bookDelivery } from '../service/testing/cloud-api-client.ts';
-import { openConsole, signIn, signOut } from './testing/console-browser.ts';
+import { LAPTOP, openConsole, signIn, signOut } from './testing/console-browser.ts';
 import { type ConsoleRig, PASSWORD, startConsoleRig } from './testing/console-rig.ts';
 
 /**
@@ -61,6 +61,11 @@ describe('operator console in Chromium, real cloud and lockers', () => {
     await page.getByTestId('fleet-search').fill('');
     await page.getByTestId('locker-row-L-north').waitFor(WAIT);
     await screenshot(page, 'console-fleet');
+    // A tablet held upright: the map goes under the list and nothing scrolls sideways.
+    await page.setViewportSize({ width: 800, height: 1200 });
+    expect(await page.evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
+    await page.getByTestId('nav-alarms').waitFor(WAIT);
+    await page.setViewportSize(LAPTOP);
   });
 
   it('sees a locker go offline when its agent stops, live, without a reload', async () => {

@@ -6,6 +6,7 @@ import {
   cellState,
   dateTime,
   filterLockers,
+  openDoors,
   pagesFor,
   project,
 } from './static/format.js';
@@ -43,34 +44,43 @@ describe('console formatting (pure page helpers)', () => {
     expect(ago(now - ms, now, lang)).toBe(text);
   });
 
-  it('colours a cell out of service whatever else it reports', () => {
-    expect(cellState({ inService: false, state: 'occupied' })).toBe('out-of-service');
-    expect(cellState({ inService: true, state: 'open' })).toBe('open');
+  it('colours a cell: out of service first, then an open door, then what the cloud says', () => {
+    expect(cellState({ inService: false, state: 'occupied' }, true)).toBe('out-of-service');
+    expect(cellState({ inService: true, state: 'occupied' }, true)).toBe('open');
+    expect(cellState({ inService: true, state: 'alarm' })).toBe('alarm');
     expect(cellState({ inService: true })).toBe('free');
   });
 
-  it('counts free cells of each size present, in size order', () => {
-    const cells = [
-      { size: 'M', inService: true, state: 'occupied' },
-      { size: 'S', inService: true },
-      { size: 'M', inService: true, state: 'free' },
-      { size: 'S', inService: false },
+  it("finds open doors from each cell's latest door event (newest first)", () => {
+    const events = [
+      { type: 'door.closed', body: { cellId: 'C1' } },
+      { type: 'parcel.deposited', body: { cellId: 'C2' } },
+      { type: 'door.opened', body: { cellId: 'C2' } },
+      { type: 'door.opened', body: { cellId: 'C1' } },
+      { type: 'door.forced-open', body: { cellId: 'C3' } },
+      { type: 'door.closed', body: { cellId: 'C2' } },
+      { type: 'door.unlocked', body: { cellId: 'C4' } },
     ];
-    expect(capacityBySize(cells)).toEqual([
+    expect([...openDoors(events)].sort()).toEqual(['C2', 'C3']);
+  });
+
+  it('lists free and total cells of each size the locker has, in size order', () => {
+    expect(capacityBySize({ S: 1, M: 0, L: 0, XL: 0 }, { S: 2, M: 3, L: 0, XL: 0 })).toEqual([
       { size: 'S', free: 1, total: 2 },
-      { size: 'M', free: 1, total: 2 },
+      { size: 'M', free: 0, total: 3 },
     ]);
   });
 
   it('filters lockers by text (id or address, any case), site and state', () => {
     const all = [
-      locker('L1', 'Тверская 1', { siteId: 'S1' }),
+      { ...locker('L1', 'Тверская 1', { siteId: 'S1' }), siteName: 'ЖК Север' },
       locker('L2', 'Арбат 5', { online: false }),
       locker('L3', 'Тверская 9', { openAlarms: 2, siteId: 'S1' }),
     ];
     const ids = (f: Parameters<typeof filterLockers>[1]) => filterLockers(all, f).map((l) => l.id);
     expect(ids({ text: 'тверская' })).toEqual(['L1', 'L3']);
     expect(ids({ text: ' l2 ' })).toEqual(['L2']);
+    expect(ids({ text: 'север' })).toEqual(['L1']);
     expect(ids({ site: 'S1', state: 'alarm' })).toEqual(['L3']);
     expect(ids({ state: 'offline' })).toEqual(['L2']);
     expect(ids({ state: 'online' })).toEqual(['L1', 'L3']);

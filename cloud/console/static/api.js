@@ -28,6 +28,8 @@ export function whenUnauthorized(handler) {
 export async function api(method, path, body) {
   /** @type {RequestInit} */
   const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  // The cloud's CSRF rule: a cookie-signed change must carry this header (a foreign form cannot).
+  if (method !== 'GET') init.headers = { ...init.headers, 'x-postamat-csrf': '1' };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { ...init.headers, 'content-type': 'application/json' };

@@ -85,7 +85,7 @@ export class App {
   /** @param {import('./live.js').LiveEvent} event */
   onLive(event) {
     const screen = SCREENS[this.view.name];
-    if (event.type === 'alarm' || event.type === 'alarm-raised') {
+    if (event.type === 'alarm.raised') {
       this.notify(t('live.alarm', { locker: String(event.lockerId ?? '?') }), 'alarm');
     }
     if (screen?.onEvent ? screen.onEvent(this, event) : event.type !== 'hello') this.reloadSoon();

@@ -6,7 +6,8 @@ import { h } from './view.js';
  * fields; resolves to the fields' values, or null when cancelled. It lives outside the app's
  * root, so a live redraw behind it does not close it.
  * @param {{ title: string, text?: string, confirm: string, danger?: boolean,
- *   fields?: { name: string, label: string, required?: boolean, minLength?: number, type?: string, value?: string }[] }} spec
+ *   fields?: { name: string, label: string, required?: boolean, minLength?: number, type?: string, value?: string,
+ *     options?: { value: string, label: string }[] }[] }} spec
  * @returns {Promise<Record<string, string> | null>}
  */
 export function confirmDialog(spec) {
@@ -21,16 +22,24 @@ export function confirmDialog(spec) {
           'div.field',
           null,
           h('label', { for: `dialog-${f.name}` }, f.label),
-          h(f.type === 'textarea' ? 'textarea' : 'input', {
-            id: `dialog-${f.name}`,
-            name: f.name,
-            type: f.type === 'textarea' ? null : (f.type ?? 'text'),
-            required: f.required ?? false,
-            minlength: f.minLength ?? null,
-            value: f.value ?? null,
-            autofocus: i === 0,
-            'data-testid': `dialog-${f.name}`,
-          }),
+          f.options
+            ? h(
+                'select',
+                { id: `dialog-${f.name}`, name: f.name, 'data-testid': `dialog-${f.name}` },
+                f.options.map((o) =>
+                  h('option', { value: o.value, selected: o.value === f.value }, o.label),
+                ),
+              )
+            : h(f.type === 'textarea' ? 'textarea' : 'input', {
+                id: `dialog-${f.name}`,
+                name: f.name,
+                type: f.type === 'textarea' ? null : (f.type ?? 'text'),
+                required: f.required ?? false,
+                minlength: f.minLength ?? null,
+                value: f.value ?? null,
+                autofocus: i === 0,
+                'data-testid': `dialog-${f.name}`,
+              }),
         ),
       ),
       h(

@@ -1,14 +1,22 @@
 export declare const SIZES: readonly string[];
 export declare function dateTime(ms: number, lang: string): string;
 export declare function ago(ms: number, now: number, lang: string): string;
-export declare function cellState(cell: { state?: string | null; inService?: boolean }): string;
+export declare function cellState(
+  cell: { state?: string | null; inService?: boolean },
+  doorOpen?: boolean,
+): string;
+export declare function openDoors(
+  events: ReadonlyArray<{ type: string; body?: unknown }>,
+): Set<string>;
 export declare function capacityBySize(
-  cells: ReadonlyArray<{ size: string; inService?: boolean; state?: string | null }>,
+  free: Record<string, number>,
+  total: Record<string, number>,
 ): { size: string; free: number; total: number }[];
 export interface LockerRow {
   id: string;
   address: string;
   siteId: string | null;
+  siteName?: string | null;
   online: boolean;
   openAlarms: number;
 }

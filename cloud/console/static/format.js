@@ -32,31 +32,51 @@ export function ago(ms, now, lang) {
 }
 
 /**
- * A cell's state for the grid: what the cloud reports, else what it can tell from service.
- * @param {{ state?: string | null, inService?: boolean }} cell
+ * A cell's state for the grid: out of service wins, then a door seen open, then what the cloud
+ * says (free, occupied, alarm).
+ * @param {{ state?: string | null, inService?: boolean }} cell @param {boolean} [doorOpen]
  */
-export function cellState(cell) {
+export function cellState(cell, doorOpen = false) {
   if (cell.inService === false) return 'out-of-service';
+  if (doorOpen) return 'open';
   return cell.state ?? 'free';
 }
 
 /**
- * Free and total cells of each size present; a cell is free when in service and not taken.
- * @param {ReadonlyArray<{ size: string, inService?: boolean, state?: string | null }>} cells
- * @returns {{ size: string, free: number, total: number }[]}
+ * Cells whose door is open now: the latest door event of each cell (events newest first, as
+ * the cloud lists them) is an opening.
+ * @param {ReadonlyArray<{ type: string, body?: any }>} events
+ * @returns {Set<string>}
  */
-export function capacityBySize(cells) {
-  return SIZES.map((size) => {
-    const ofSize = cells.filter((c) => c.size === size);
-    const free = ofSize.filter((c) => cellState(c) === 'free').length;
-    return { size, free, total: ofSize.length };
-  }).filter((row) => row.total > 0);
+export function openDoors(events) {
+  const seen = new Set();
+  const open = new Set();
+  for (const e of events) {
+    const cellId = e.body?.cellId;
+    if (typeof cellId !== 'string' || !e.type.startsWith('door.') || seen.has(cellId)) continue;
+    if (e.type === 'door.opened' || e.type === 'door.forced-open') open.add(cellId);
+    if (e.type === 'door.opened' || e.type === 'door.forced-open' || e.type === 'door.closed') {
+      seen.add(cellId);
+    }
+  }
+  return open;
 }
 
-/** @typedef {{ id: string, address: string, siteId: string | null, online: boolean, openAlarms: number }} LockerRow */
+/**
+ * Free and total cells of each size the locker has, in size order.
+ * @param {Record<string, number>} free @param {Record<string, number>} total
+ * @returns {{ size: string, free: number, total: number }[]}
+ */
+export function capacityBySize(free, total) {
+  return SIZES.map((size) => ({ size, free: free[size] ?? 0, total: total[size] ?? 0 })).filter(
+    (row) => row.total > 0,
+  );
+}
+
+/** @typedef {{ id: string, address: string, siteId: string | null, siteName?: string | null, online: boolean, openAlarms: number }} LockerRow */
 
 /**
- * The fleet list as filtered: text matches id or address (any case), site exact, state one of
+ * The fleet list as filtered: text matches id, address or site name (any case), site exact, state one of
  * online, offline, alarm.
  * @template {LockerRow} L
  * @param {readonly L[]} lockers @param {{ text?: string, site?: string, state?: string }} filter
@@ -65,7 +85,9 @@ export function capacityBySize(cells) {
 export function filterLockers(lockers, filter) {
   const text = (filter.text ?? '').trim().toLowerCase();
   return lockers.filter((l) => {
-    if (text !== '' && !`${l.id} ${l.address}`.toLowerCase().includes(text)) return false;
+    if (text !== '' && !`${l.id} ${l.address} ${l.siteName ?? ''}`.toLowerCase().includes(text)) {
+      return false;
+    }
     if (filter.site && l.siteId !== filter.site) return false;
     if (filter.state === 'online' && !l.online) return false;
     if (filter.state === 'offline' && l.online) return false;

@@ -6,20 +6,18 @@
 
 /** @typedef {{ type: string, lockerId?: string, [key: string]: unknown }} LiveEvent */
 
-/** Named events the stream sends; unnamed ones arrive as 'message' with their own `type`. */
+/** The stream's event names (cloud/live/event-hub.ts); unnamed ones arrive as 'message'. */
 const TYPES = [
-  'hello',
-  'presence',
-  'locker',
-  'alarm',
-  'alarm-raised',
-  'alarm-cleared',
-  'alarm-acknowledged',
+  'locker.online',
+  'locker.offline',
+  'alarm.raised',
+  'alarm.cleared',
+  'alarm.acked',
+  'alarm.resolved',
   'door',
-  'cell',
-  'command',
-  'event',
-  'order',
+  'cell.service',
+  'command.result',
+  'order.status',
 ];
 
 export class Live {

@@ -58,8 +58,11 @@ export const alarmsScreen = {
                   h(
                     'td',
                     null,
-                    a.acknowledgedAt
-                      ? t('alarms.acknowledgedBy', { who: a.acknowledgedBy ?? '' })
+                    a.acked
+                      ? [
+                          t('alarms.acknowledgedBy', { who: a.acked.by }),
+                          a.acked.note ? h('small.muted', null, ` — ${a.acked.note}`) : null,
+                        ]
                       : t('alarms.open'),
                   ),
                   h('td', null, mayAct ? actions(app, a) : null),
@@ -95,7 +98,7 @@ function actions(app, alarm) {
   return h(
     'div.row-actions',
     null,
-    alarm.acknowledgedAt
+    alarm.acked
       ? null
       : h(
           'button.small',

@@ -11,19 +11,18 @@ import { fleetMap } from './map.js';
 export const fleetScreen = {
   name: 'fleet',
   /** @param {import('../app.js').App} _app */
-  async load(_app) {
-    const [{ lockers }, summary] = await Promise.all([
-      get('/v1/lockers'),
-      get('/v1/operator/fleet').catch(() => null),
-    ]);
-    return { lockers, summary };
+  async load() {
+    const { lockers } = await get('/v1/operator/lockers?limit=5000');
+    return { lockers };
   },
-  /** @param {import('../app.js').App} app @param {{ lockers: any[], summary: any }} data */
+  /** @param {import('../app.js').App} app @param {{ lockers: any[] }} data */
   render(app, data) {
     if (!app.local.fleet) app.local.fleet = { text: '', site: '', state: '' };
     const filter = app.local.fleet;
     const shown = filterLockers(data.lockers, filter);
-    const sites = [...new Set(data.lockers.map((l) => l.siteId).filter(Boolean))].sort();
+    const sites = new Map(
+      data.lockers.filter((l) => l.siteId).map((l) => [l.siteId, l.siteName ?? l.siteId]),
+    );
     /** @param {string} key @returns {(e: Event) => void} */
     const set = (key) => (e) => {
       filter[key] = /** @type {HTMLInputElement} */ (e.target).value;
@@ -56,7 +55,9 @@ export const fleetScreen = {
             'select',
             { id: 'fleet-site', 'data-testid': 'fleet-site', onChange: set('site') },
             h('option', { value: '' }, t('fleet.allSites')),
-            sites.map((s) => h('option', { value: s, selected: s === filter.site }, s)),
+            [...sites].map(([id, name]) =>
+              h('option', { value: id, selected: id === filter.site }, name),
+            ),
           ),
         ),
         field(
@@ -126,21 +127,26 @@ function lockerRow(l) {
     : h(
         'span.badge.offline',
         null,
-        l.lastSeenAt === null
+        l.offlineSince === null
           ? t('fleet.neverSeen')
-          : t('fleet.offlineSince', { ago: ago(l.lastSeenAt, now, language()) }),
+          : t('fleet.offlineSince', { ago: ago(l.offlineSince, now, language()) }),
       );
   return h(
     'tr',
     { 'data-testid': `locker-row-${l.id}`, 'data-state': l.online ? 'online' : 'offline' },
     h('th', { scope: 'row' }, h('a', { href: `#/lockers/${encodeURIComponent(l.id)}` }, l.id)),
-    h('td', null, l.address, l.siteId ? h('small.muted', null, ` · ${l.siteId}`) : null),
+    h(
+      'td',
+      null,
+      l.address,
+      l.siteId ? h('small.muted', null, ` · ${l.siteName ?? l.siteId}`) : null,
+    ),
     h('td', null, state),
     h('td', null, l.openAlarms > 0 ? h('span.badge.alarm', null, String(l.openAlarms)) : '0'),
     h(
       'td',
       null,
-      capacityBySize(l.cells)
+      capacityBySize(l.free, l.cells)
         .map((c) => `${c.size} ${c.free}/${c.total}`)
         .join(' · '),
     ),

@@ -12,14 +12,11 @@ import { act } from './locker-actions.js';
  * @typedef {{ keys: string, key: (id: string) => string, endpoint: string, deliveries: string, replay: (id: string) => string }} KeyPaths
  */
 
-/** @param {KeyPaths} paths */
-export async function loadKeys(paths) {
-  const [keys, deliveries, endpoint] = await Promise.all([
-    get(paths.keys),
-    get(paths.deliveries).catch(() => ({ deliveries: [] })),
-    get(paths.endpoint).catch(() => null),
-  ]);
-  return { keys: keys.keys, deliveries: deliveries.deliveries, endpoint };
+/** The webhook URL is not read back from the endpoint route; the caller knows it or not. */
+/** @param {KeyPaths} paths @param {string | null} webhookUrl */
+export async function loadKeys(paths, webhookUrl) {
+  const [keys, deliveries] = await Promise.all([get(paths.keys), get(paths.deliveries)]);
+  return { keys: keys.keys, deliveries: deliveries.deliveries, endpoint: { url: webhookUrl } };
 }
 
 /** @param {import('../app.js').App} app @param {KeyPaths} paths @param {any} data */

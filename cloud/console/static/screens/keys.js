@@ -13,7 +13,7 @@ const OWN = {
 
 export const keysScreen = {
   name: 'keys',
-  load: () => loadKeys(OWN),
+  load: () => loadKeys(OWN, null),
   /** @param {import('../app.js').App} app @param {any} data */
   render: (app, data) =>
     h(

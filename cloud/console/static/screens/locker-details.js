@@ -3,17 +3,16 @@ import { known, language, t } from '../i18n.js';
 import { h } from '../view.js';
 
 /**
- * What the locker last reported about itself: door events, boards and bus counters, the
- * outbox depth and the last sync. Shown only when the operator API answers with it.
- * @param {any} details
+ * What the locker reported: its door events, and its own health — boards on the bus, the
+ * outbox of events not yet sent, how far sync has come.
+ * @param {any[]} events newest first @param {any} sync the operator view's `sync`
  */
-export function detailsPanels(details) {
-  if (!details) return null;
+export function detailsPanels(events, sync) {
   return [
     h('h2', null, t('locker.doorEvents')),
-    doorEvents(details.doorEvents ?? details.events ?? []),
+    doorEvents(events.filter((e) => e.type.startsWith('door.'))),
     h('h2', null, t('locker.health')),
-    health(details),
+    health(sync),
   ];
 }
 
@@ -23,8 +22,7 @@ function doorEvents(events) {
   return h(
     'ol.plain.events',
     { 'data-testid': 'door-events' },
-    [...events]
-      .reverse()
+    events
       .slice(0, 30)
       .map((e) =>
         h(
@@ -33,38 +31,38 @@ function doorEvents(events) {
           h('time', null, dateTime(e.at, language())),
           ' ',
           h('strong', null, known('event', e.type)),
-          (e.cellId ?? e.body?.cell)
-            ? ` · ${t('locker.cell', { cell: e.cellId ?? e.body?.cell })}`
-            : '',
+          e.body?.cellId ? ` · ${t('locker.cell', { cell: e.body.cellId })}` : '',
         ),
       ),
   );
 }
 
-/** @param {any} d */
-function health(d) {
-  const rows = [];
-  if (d.outboxDepth !== undefined) rows.push([t('locker.outbox'), String(d.outboxDepth)]);
-  if (d.lastSyncAt !== undefined)
+/** @param {any} sync */
+function health(sync) {
+  const status = sync.lastStatus;
+  const when = (/** @type {number | null | undefined} */ ms) =>
+    ms === null || ms === undefined ? '—' : dateTime(ms, language());
+  /** @type {[string, string][]} */
+  const rows = [
+    [t('locker.lastEvent'), when(sync.lastEventReceivedAt)],
+    [t('locker.lastStatus'), when(status?.receivedAt)],
+    [t('locker.outbox'), status?.outboxDepth === undefined ? '—' : String(status.outboxDepth)],
+    [
+      t('locker.syncVersion'),
+      t('locker.syncVersions', {
+        locker: status?.syncVersion ?? '—',
+        cloud: sync.cloudSyncVersion,
+      }),
+    ],
+    [t('locker.commandsInFlight'), String(sync.commandsInFlight)],
+  ];
+  if (status?.version) rows.push([t('locker.agentVersion'), status.version]);
+  for (const b of status?.boards ?? []) {
     rows.push([
-      t('locker.lastSync'),
-      d.lastSyncAt === null ? '—' : dateTime(d.lastSyncAt, language()),
-    ]);
-  for (const b of d.boards ?? []) {
-    rows.push([
-      t('locker.board', { bus: b.bus ?? '', board: b.board ?? b.address ?? '' }),
-      known('board', String(b.state ?? (b.online ? 'online' : 'offline'))),
+      t('locker.board', { bus: b.bus, board: b.address }),
+      known('board', b.online ? 'online' : 'offline'),
     ]);
   }
-  for (const [bus, counters] of Object.entries(d.busCounters ?? d.buses ?? {})) {
-    rows.push([
-      t('locker.bus', { bus }),
-      Object.entries(/** @type {object} */ (counters))
-        .map(([k, v]) => `${k} ${v}`)
-        .join(' · '),
-    ]);
-  }
-  if (rows.length === 0) return h('p.muted', null, t('locker.noHealth'));
   return h(
     'table.kv',
     { 'data-testid': 'locker-health' },

@@ -1,11 +1,11 @@
 import { get } from '../api.js';
-import { ago, canAct, capacityBySize, cellState, dateTime } from '../format.js';
+import { ago, canAct, capacityBySize, cellState, dateTime, openDoors } from '../format.js';
 import { known, language, t } from '../i18n.js';
 import { h } from '../view.js';
 import { commandPanel, remoteOpen, setService } from './locker-actions.js';
 import { detailsPanels } from './locker-details.js';
 
-const CELL_STATES = ['free', 'reserved', 'occupied', 'open', 'out-of-service'];
+const CELL_STATES = ['free', 'occupied', 'open', 'alarm', 'out-of-service'];
 
 /**
  * One locker: its cells as a grid coloured by state (with a legend), the actions a dispatcher
@@ -17,14 +17,13 @@ export const lockerScreen = {
   /** @param {import('../app.js').App} _app @param {string[]} params */
   async load(_app, params) {
     const id = encodeURIComponent(params[0] ?? '');
-    const [locker, audit, alarms, details] = await Promise.all([
-      get(`/v1/lockers/${id}`),
-      get(`/v1/operator/lockers/${id}/audit`).catch(() => ({ entries: [] })),
-      get('/v1/operator/alarms').catch(() => ({ alarms: [] })),
-      get(`/v1/operator/lockers/${id}`).catch(() => null),
+    const [locker, events, audit, alarms] = await Promise.all([
+      get(`/v1/operator/lockers/${id}`),
+      get(`/v1/operator/lockers/${id}/events?limit=200`),
+      get(`/v1/operator/lockers/${id}/audit`),
+      get(`/v1/operator/alarms?lockerId=${id}`),
     ]);
-    const mine = alarms.alarms.filter((/** @type {any} */ a) => a.lockerId === locker.id);
-    return { locker, audit: audit.entries, alarms: mine, details };
+    return { locker, events: events.events, audit: audit.entries, alarms: alarms.alarms };
   },
   /** @param {import('../app.js').App} app @param {import('../live.js').LiveEvent} event */
   onEvent(app, event) {
@@ -36,8 +35,8 @@ export const lockerScreen = {
   },
   /** @param {import('../app.js').App} app @param {any} data */
   render(app, data) {
-    const { locker, details } = data;
-    const cells = mergeCells(locker.cells, details?.cells);
+    const { locker } = data;
+    const open = openDoors(data.events);
     const now = Date.now();
     return h(
       'section',
@@ -54,48 +53,51 @@ export const lockerScreen = {
           : h(
               'span.badge.offline',
               null,
-              locker.lastSeenAt === null
+              locker.offlineSince === null
                 ? t('fleet.neverSeen')
-                : t('fleet.offlineSince', { ago: ago(locker.lastSeenAt, now, language()) }),
+                : t('fleet.offlineSince', { ago: ago(locker.offlineSince, now, language()) }),
             ),
         ' · ',
-        capacityBySize(cells)
+        capacityBySize(locker.free, locker.cells)
           .map((c) => `${c.size} ${c.free}/${c.total}`)
           .join(' · '),
       ),
       commandPanel(app),
       h('h2', null, t('locker.cells')),
-      cellGrid(app, locker.id, cells),
+      cellGrid(app, locker.id, locker.cellList, open),
       legend(),
       h('h2', null, t('locker.alarms')),
       alarmList(data.alarms),
-      detailsPanels(details),
+      detailsPanels(data.events, locker.sync),
       h('h2', null, t('locker.audit')),
       auditList(data.audit),
     );
   },
 };
 
-/** The cloud's cells, with live state from the operator view when it has one. */
-/** @param {any[]} cells @param {any[] | undefined} live */
-function mergeCells(cells, live) {
-  const byId = new Map((live ?? []).map((c) => [c.cellId, c]));
-  return cells.map((c) => ({ ...c, ...(byId.get(c.cellId) ?? {}) }));
-}
-
-/** @param {import('../app.js').App} app @param {string} lockerId @param {any[]} cells */
-function cellGrid(app, lockerId, cells) {
+/** @param {import('../app.js').App} app @param {string} lockerId @param {any[]} cells @param {Set<string>} open */
+function cellGrid(app, lockerId, cells, open) {
   const act = app.user !== null && canAct(app.user);
   return h(
     'ul.cells',
     { 'data-testid': 'cells', 'aria-label': t('locker.cells') },
     cells.map((c) => {
-      const state = cellState(c);
+      const state = cellState(c, open.has(c.cellId));
       return h(
         `li.cell.${state}`,
         { 'data-testid': `cell-${c.cellId}`, 'data-state': state },
         h('strong', null, c.cellId),
         h('span', null, `${c.size} · ${t(`cellState.${state}`)}`),
+        c.order
+          ? h(
+              'a',
+              { href: `#/orders/${encodeURIComponent(c.order.orderId)}` },
+              known('status', c.order.status),
+            )
+          : null,
+        (c.alarms ?? []).map((/** @type {any} */ a) =>
+          h('span.badge.alarm', null, known('alarm', a.kind)),
+        ),
         act
           ? h(
               'div.cell-actions',
@@ -127,7 +129,7 @@ function cellGrid(app, lockerId, cells) {
 
 function legend() {
   return h(
-    'p.legend',
+    'p.legend.cell-legend',
     { 'aria-label': t('locker.legend') },
     CELL_STATES.map((s) =>
       h('span', null, h(`i.swatch.${s}`, { 'aria-hidden': 'true' }), t(`cellState.${s}`)),

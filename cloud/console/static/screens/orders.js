@@ -14,7 +14,11 @@ export const ordersScreen = {
   /** @param {import('../app.js').App} app @param {string[]} params */
   async load(app, params) {
     const id = params[0];
-    if (id) return { order: await get(`/v1/orders/${encodeURIComponent(id)}`) };
+    if (id) {
+      const path = `/v1/orders/${encodeURIComponent(id)}`;
+      const [order, events] = await Promise.all([get(path), get(`${path}/events`)]);
+      return { order, events: events.events };
+    }
     const q = app.local.orders?.q ?? '';
     if (q === '') return { results: null };
     return { results: await findOrders(q) };
@@ -26,25 +30,20 @@ export const ordersScreen = {
       { 'aria-labelledby': 'orders-title' },
       h('h1', { id: 'orders-title' }, t('orders.title')),
       searchForm(app),
-      data.order ? orderCard(app, data.order) : resultList(data.results),
+      data.order ? orderCard(app, data.order, data.events) : resultList(data.results),
     );
   },
 };
 
-/** An id first (exact), else the search the cloud offers by barcode or phone suffix. @param {string} q */
+/**
+ * The cloud's search: an order id, a barcode, or the last digits of the recipient's phone; a
+ * tenant's user gets its own orders only, an operator's the orders at its lockers.
+ * @param {string} q
+ */
 async function findOrders(q) {
   try {
-    return { orders: [await get(`/v1/orders/${encodeURIComponent(q)}`)], error: null };
-  } catch (error) {
-    if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403)) throw error;
-  }
-  const digits = q.replace(/\D/g, '');
-  const isPhone = /^\+?[\d\s()-]+$/.test(q) && digits.length >= 4 && digits.length <= 10;
-  try {
-    const answer = await get(
-      `/v1/orders/search${query(isPhone ? { phoneSuffix: digits } : { barcode: q })}`,
-    );
-    return { orders: answer.orders ?? [], error: null };
+    const answer = await get(`/v1/orders/search${query({ q })}`);
+    return { orders: answer.orders, error: null };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return { orders: [], error: errorText(error) };
@@ -107,8 +106,8 @@ function resultList(results) {
   );
 }
 
-/** @param {import('../app.js').App} app @param {any} order */
-function orderCard(app, order) {
+/** @param {import('../app.js').App} app @param {any} order @param {any[]} events */
+function orderCard(app, order, events) {
   return h(
     'article.card',
     { 'data-testid': 'order', 'aria-labelledby': 'order-title' },
@@ -154,5 +153,23 @@ function orderCard(app, order) {
         ),
       ),
     ),
+    h('h3', null, t('orders.events')),
+    events.length === 0
+      ? h('p.muted', null, t('orders.noEvents'))
+      : h(
+          'ol.plain.events',
+          { 'data-testid': 'order-events' },
+          events.map((e) =>
+            h(
+              'li',
+              null,
+              h('time', null, dateTime(e.at, language())),
+              ' ',
+              h('strong', null, known('event', e.type)),
+              ` · ${e.lockerId}`,
+              e.body?.cellId ? ` · ${t('locker.cell', { cell: e.body.cellId })}` : '',
+            ),
+          ),
+        ),
   );
 }

@@ -5,7 +5,7 @@ import { h } from '../view.js';
 import { keysPanel, loadKeys } from './keys-panel.js';
 import { act } from './locker-actions.js';
 
-const TENANT_KINDS = ['shop', 'carrier', 'marketplace', 'other'];
+const TENANT_KINDS = ['marketplace', 'shop', 'carrier', 'service-partner'];
 
 /** Admin: a tenant's keys and webhook, through the operator's routes for that tenant. */
 /** @param {string} id */
@@ -14,10 +14,10 @@ const tenantPaths = (id) => {
   return {
     keys: `${base}/keys`,
     key: (/** @type {string} */ keyId) => `${base}/keys/${encodeURIComponent(keyId)}`,
-    endpoint: `${base}/webhook`,
-    deliveries: `${base}/webhook/deliveries`,
+    endpoint: `${base}/webhooks/endpoint`,
+    deliveries: `${base}/webhooks/deliveries`,
     replay: (/** @type {string} */ d) =>
-      `${base}/webhook/deliveries/${encodeURIComponent(d)}/replay`,
+      `${base}/webhooks/deliveries/${encodeURIComponent(d)}/replay`,
   };
 };
 
@@ -28,7 +28,12 @@ export const tenantsScreen = {
   async load(_app, params) {
     const { tenants } = await get('/v1/operator/tenants');
     const id = params[0];
-    return { tenants, id, keys: id ? await loadKeys(tenantPaths(id)) : null };
+    const tenant = tenants.find((/** @type {any} */ x) => x.id === id);
+    return {
+      tenants,
+      id,
+      keys: tenant ? await loadKeys(tenantPaths(tenant.id), tenant.webhookUrl) : null,
+    };
   },
   /** @param {import('../app.js').App} app @param {any} data */
   render(app, data) {
@@ -77,7 +82,8 @@ async function createTenant(app) {
       { name: 'name', label: t('tenants.name'), required: true },
       {
         name: 'kind',
-        label: t('tenants.kind', { kinds: TENANT_KINDS.join(', ') }),
+        label: t('tenants.kind'),
+        options: TENANT_KINDS.map((k) => ({ value: k, label: known('tenantKind', k) })),
         required: true,
         value: 'shop',
       },
