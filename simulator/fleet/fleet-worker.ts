@@ -11,7 +11,7 @@ import { type FleetCommand, type FleetReport, parseFleetCommand } from './fleet-
  * stdout every half second. A process holds at most ~5,000 lockers: one socket each, and the
  * machine's per-process file limit is 20,000.
  */
-const logger = pino({ level: process.env.FLEET_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+const logger = pino({ level: process.env.FLEET_LOG_LEVEL ?? 'error' }, pino.destination(2));
 let group: FleetGroup | undefined;
 let statsTimer: NodeJS.Timeout | undefined;
 
