@@ -24,6 +24,7 @@ export class CloudUnderTest {
     readonly engine: Engine,
     private readonly bundle: string,
     private readonly env: Record<string, string>,
+    private readonly execArgv: readonly string[],
     private proc: CloudProcess,
     readonly mosquitto: OwnMosquitto | undefined,
     private readonly dispose: () => Promise<void>,
@@ -62,13 +63,16 @@ export class CloudUnderTest {
         ? { POSTAMAT_MQTT_PORT: String(mqttPort) }
         : { POSTAMAT_MQTT_MODE: 'external', POSTAMAT_MQTT_URL: mosquitto.url }),
     };
-    const proc = await CloudProcess.start(bundle, env, 120_000);
+    // The profile is written when the process exits normally: restart with SIGTERM to keep it.
+    const execArgv = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
+    const proc = await CloudProcess.start(bundle, env, 120_000, execArgv);
     const url = `mqtt://127.0.0.1:${mqttPort}`;
     return new CloudUnderTest(
       broker,
       engine,
       bundle,
       env,
+      execArgv,
       proc,
       mosquitto,
       store.dispose,
@@ -88,7 +92,7 @@ export class CloudUnderTest {
   /** Kills the cloud process (SIGKILL: a crash; SIGTERM: systemd's stop) and starts it again. */
   async restart(signal: NodeJS.Signals): Promise<void> {
     await this.proc.kill(signal);
-    this.proc = await CloudProcess.start(this.bundle, this.env, 120_000);
+    this.proc = await CloudProcess.start(this.bundle, this.env, 120_000, this.execArgv);
   }
 
   /** Rows in the cloud's event log and distinct (locker, seq) pairs: equal when nothing repeats. */

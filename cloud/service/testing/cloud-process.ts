@@ -39,8 +39,9 @@ export class CloudProcess {
     bundle: string,
     env: Record<string, string>,
     timeoutMs = 30_000,
+    execArgv: readonly string[] = [],
   ): Promise<CloudProcess> {
-    const child = spawn(process.execPath, [bundle], {
+    const child = spawn(process.execPath, [...execArgv, bundle], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
