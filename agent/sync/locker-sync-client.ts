@@ -121,6 +121,15 @@ export class LockerSyncClient {
     };
   }
 
+  /**
+   * Fault injection (the fleet simulator) and a stuck link: cuts the TCP connection without a
+   * DISCONNECT, as a dead mobile link would (the broker publishes the will), then reconnects on
+   * the usual backoff.
+   */
+  dropLink(): void {
+    this.client?.stream.destroy();
+  }
+
   /** Publishes the retained online status; a live status is also the locker's sync request. */
   publishStatus(): void {
     const client = this.client;
@@ -283,8 +292,12 @@ export class LockerSyncClient {
     const ack = decodePayload('acks', payload);
     if (ack.lockerId !== this.options.lockerId) return;
     if (ack.at !== undefined) this.cloudClock.observe(ack.at);
-    this.idleTicks = 0;
+    const before = this.options.outbox.deliveredSeq();
     this.drain.onAck(ack);
+    // Only progress counts: the cloud answers every status with an ack of what it has, so a
+    // locker whose batch was lost (sent before a restarted cloud had subscribed) would otherwise
+    // be kept from its resend by its own heartbeats.
+    if (this.options.outbox.deliveredSeq() > before) this.idleTicks = 0;
     this.commands.release();
   }
 

@@ -71,7 +71,7 @@ export async function startCloudService(
   };
   try {
     // The broker starts first (its bound port goes into provisioned config files); until the
-    // store is open it refuses every locker.
+    // store is open and the cloud's client subscribed it refuses every locker.
     let credentials: LockerCredentialStore | undefined;
     const broker =
       config.mqtt.mode === 'embedded'
@@ -118,7 +118,6 @@ export async function startCloudService(
     cleanups.push(() => cloud.stop());
     // Embedded: every locker has to connect to this process anew, so none is online yet.
     if (broker !== undefined) await cloud.store.markAllOffline();
-    credentials = cloud.store;
 
     const syncPusher = new SyncPusher({
       syncVersions: () => cloud.store.syncVersions(),
@@ -144,6 +143,9 @@ export async function startCloudService(
     });
     const connectedLink = link;
     cleanups.push(() => connectedLink.close());
+    // Lockers are let in only once the cloud's own client has subscribed: a batch a locker sent
+    // before would reach no subscriber and wait out the locker's ack timeout (15 s) to be resent.
+    credentials = cloud.store;
     const commandPusher = new CommandPusher({
       pendingCommands: () => cloud.store.pendingCommands(),
       markCommandSent: (id) => cloud.store.markCommandSent(id),

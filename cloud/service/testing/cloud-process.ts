@@ -39,8 +39,9 @@ export class CloudProcess {
     bundle: string,
     env: Record<string, string>,
     timeoutMs = 30_000,
+    execArgv: readonly string[] = [],
   ): Promise<CloudProcess> {
-    const child = spawn(process.execPath, [bundle], {
+    const child = spawn(process.execPath, [...execArgv, bundle], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +62,11 @@ export class CloudProcess {
         reject(new Error(`cloud exited with ${code}: ${proc.stderr.join('\n')}`));
       });
     });
+  }
+
+  /** The process id, for reading its memory from /proc. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import type { Engine } from '../../cloud/service/testing/cloud-engines.ts';
+import type { FleetStats } from '../../simulator/fleet/fleet-group.ts';
+import { FleetProcesses } from '../../simulator/fleet/fleet-processes.ts';
+import { provisionFleet } from '../../simulator/fleet/fleet-provision.ts';
+import { ADMIN_KEY, type BrokerKind, CloudUnderTest } from './cloud-under-test.ts';
+import { percentile, seconds } from './measure.ts';
+import { remoteOpens } from './remote-opens.ts';
+
+export interface PhaseInput {
+  readonly bundle: string;
+  readonly dir: string;
+  readonly broker: BrokerKind;
+  readonly engine: Engine;
+  readonly lockers: number;
+  readonly perProcess: number;
+  readonly rate: number;
+  readonly opens: number;
+  readonly burst: number;
+  readonly restartSignal: NodeJS.Signals;
+  readonly cpuProfDir?: string;
+  readonly row: (what: string, value: string, versus: string) => void;
+}
+
+const drained = (s: FleetStats) => s.delivered === s.written;
+
+/** BENCH SUPPORT — one configuration, every figure, in the order a city's day would meet them. */
+export async function runFleetPhases(input: PhaseInput): Promise<void> {
+  const { lockers: N, row } = input;
+  const cloud = await CloudUnderTest.start(
+    input.bundle,
+    input.dir,
+    input.broker,
+    input.engine,
+    input.cpuProfDir,
+  );
+  let fleet: FleetProcesses | undefined;
+  try {
+    let t = performance.now();
+    const { configs, operatorKey } = await provisionFleet({
+      api: cloud.httpUrl,
+      adminKey: ADMIN_KEY,
+      count: N,
+      idPrefix: `B${input.broker[0]}${input.engine[0]}`,
+      concurrency: 32,
+    });
+    row('provision through the API', seconds(performance.now() - t), `${N} lockers`);
+    cloud.mosquitto?.addLockers(
+      configs.map((c) => ({ id: c.lockerId, secret: c.sync?.secret ?? '' })),
+    );
+    fleet = await FleetProcesses.start({
+      configs,
+      configsFile: join(cloud.dataDir, 'fleet.json'),
+      perProcess: input.perProcess,
+    });
+    const rssBefore = cloud.rss();
+
+    t = performance.now();
+    fleet.connectAll();
+    await fleet.until((s) => s.connected === N, 'all connected', 900_000);
+    row('connect all lockers', seconds(performance.now() - t), 'target < 30 s');
+    await fleet.until(drained, 'first statuses and layout events drained', 900_000);
+    await settle(5_000);
+    const rssIdle = cloud.rss();
+    row(
+      'cloud RSS per idle locker',
+      `${((rssIdle - rssBefore) / N / 1024).toFixed(1)} KB`,
+      `target < 20 KB (RSS ${mb(rssBefore)} → ${mb(rssIdle)})`,
+    );
+
+    const before = await fleet.fresh();
+    t = performance.now();
+    fleet.burst(input.burst);
+    const after = await fleet.until(
+      (s) => s.written > before.written && drained(s),
+      'the burst committed',
+      600_000,
+    );
+    const events = after.written - before.written;
+    row(
+      'events/s committed (burst)',
+      (events / ((performance.now() - t) / 1000)).toFixed(0),
+      `${events} events from ${N} lockers`,
+    );
+
+    fleet.setRate(input.rate);
+    await settle(3_000);
+    const opens = await remoteOpens({
+      api: cloud.httpUrl,
+      operatorKey,
+      lockerIds: configs.map((c) => c.lockerId),
+      count: input.opens,
+      concurrency: 4,
+    });
+    const background = await fleet.fresh();
+    row(
+      `remote open p50 / p99 (${opens.length}, ${input.rate} ev/s)`,
+      `${percentile(opens, 50).toFixed(0)} / ${percentile(opens, 99).toFixed(0)} ms`,
+      'target p99 < 500 ms',
+    );
+    fleet.setRate(0);
+    await fleet.until(drained, 'background traffic drained', 300_000);
+    row('background traffic committed', String(background.trafficEvents), 'events');
+
+    await restartPhase(input, cloud, fleet);
+
+    const finalStats = await fleet.fresh();
+    const log = await cloud.eventLog();
+    row(
+      'cloud event log rows / distinct',
+      `${log.rows} / ${log.distinct}`,
+      `written ${finalStats.written} (exactly once: all equal)`,
+    );
+  } finally {
+    await fleet?.stop();
+    await cloud.stop();
+  }
+}
+
+async function restartPhase(
+  input: PhaseInput,
+  cloud: CloudUnderTest,
+  fleet: FleetProcesses,
+): Promise<void> {
+  const N = input.lockers;
+  const t = performance.now();
+  const down = cloud.restart(input.restartSignal);
+  // People keep using the lockers while the cloud is away: one deposit each.
+  fleet.burst(1);
+  await down;
+  const startMs = performance.now() - t;
+  const connected = await fleet.until((s) => s.connected === N, 'all reconnected', 900_000);
+  const reconnectMs = performance.now() - t;
+  await fleet.until(drained, 'all drained after the restart', 600_000);
+  const drainMs = performance.now() - t;
+  input.row(
+    `${input.restartSignal} + start: all connected`,
+    seconds(reconnectMs),
+    `target < 30 s (cloud up after ${seconds(startMs)}, ${connected.connects} connects)`,
+  );
+  input.row(`${input.restartSignal} + start: all drained`, seconds(drainMs), `${N} lockers`);
+}
+
+function settle(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
