@@ -69,20 +69,25 @@ export class SimulatedTerminal extends EventEmitter<{
     this.emit('request', request);
     switch (request.type) {
       case 'info':
-        return this.send({
+        this.send({
           type: 'info',
           id: request.id,
           offlineCapable: this.offlineCapable,
           model: 'postamat-sim-pos',
         });
+        return;
       case 'sale':
-        return this.sale(request);
+        this.sale(request);
+        return;
       case 'cancel':
-        return this.cancel(request);
+        this.cancel(request);
+        return;
       case 'status':
-        return this.status(request);
+        this.status(request);
+        return;
       case 'refund':
-        return this.refund(request);
+        this.refund(request);
+        return;
     }
   }
 
@@ -90,7 +95,10 @@ export class SimulatedTerminal extends EventEmitter<{
     const known = this.journal.get(r.paymentId);
     // A repeated sale of a payment id the terminal already journaled is answered from the
     // journal: one payment id is never charged twice.
-    if (known && known.state !== 'in-progress') return this.sendResult(r.id, known);
+    if (known && known.state !== 'in-progress') {
+      this.sendResult(r.id, known);
+      return;
+    }
     const entry: JournalEntry = {
       paymentId: r.paymentId,
       amountKopecks: r.amountKopecks,
