@@ -88,6 +88,10 @@ export class PaymentsRepo {
       setDue: db.prepare<[number, string]>(
         'UPDATE orders SET amount_due_kopecks = MAX(COALESCE(amount_due_kopecks, 0), ?) WHERE id = ?',
       ),
+      setStep: db.prepare<[string, string]>('UPDATE payments SET step_id = ? WHERE payment_id = ?'),
+      addPaid: db.prepare<[number, string]>(
+        'UPDATE orders SET paid_kopecks = COALESCE(paid_kopecks, 0) + ? WHERE id = ?',
+      ),
       saveContact: db.prepare<[string, string, string, number]>(
         `INSERT OR REPLACE INTO receipt_contacts (payment_id, channel, sealed_contact, at)
          VALUES (?, ?, ?, ?)`,
@@ -145,6 +149,15 @@ export class PaymentsRepo {
   /** The order's COD amount as synced (the same on each parcel row; the highest is kept). */
   setAmountDue(orderId: string, kopecks: number): void {
     this.s.setDue.run(kopecks, orderId);
+  }
+
+  setStep(paymentId: string, stepId: string): void {
+    this.s.setStep.run(stepId, paymentId);
+  }
+
+  /** A rental's overdue time was paid: the order's paid total grows. */
+  addPaid(orderId: string, kopecks: number): void {
+    this.s.addPaid.run(kopecks, orderId);
   }
 
   saveContact(paymentId: string, channel: 'sms' | 'email', sealed: string, at: number): void {

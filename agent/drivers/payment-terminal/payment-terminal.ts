@@ -20,6 +20,8 @@ export interface PaymentTerminal {
   /** Gives an approved payment back; idempotent per paymentId on the terminal's side. */
   refund(paymentId: string, amountKopecks: number): Promise<RefundOutcome>;
   connection(): TerminalConnection;
+  /** Asks the terminal whether it is there and whether it can approve offline. */
+  refreshInfo(): Promise<TerminalConnection>;
   close(): Promise<void>;
 }
 
