@@ -6,6 +6,7 @@ import {
   notificationConfigSchema,
   notificationEnvOverrides,
 } from './notifications/notification-config.ts';
+import { PAYMENT_ENV_OVERRIDES, paymentConfigSchema } from './payments/payment-config.ts';
 
 const mqttUrl = z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://');
 
@@ -69,6 +70,8 @@ export const cloudConfigSchema = z.strictObject({
   webhookIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   /** Absent: no notifications are sent (see cloud/notifications/README.md). */
   notifications: notificationConfigSchema.optional(),
+  /** Absent: no SBP, receipts to nobody (see cloud/README.md, "Payments"). */
+  payments: paymentConfigSchema.optional(),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 
@@ -94,6 +97,7 @@ export const ENV_OVERRIDES: EnvOverrides = {
   POSTAMAT_MQTT_CA: ['mqtt', 'caFile'],
   POSTAMAT_MQTT_TOPIC_PREFIX: ['mqtt', 'topicPrefix'],
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
+  ...PAYMENT_ENV_OVERRIDES,
 };
 
 /** Parses a file's text (JSON or YAML) and the environment into a config, listing every bad field. */

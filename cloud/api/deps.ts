@@ -1,6 +1,7 @@
 import type { Clock } from '../../protocol/index.ts';
 import type { CloudMetrics } from '../metrics.ts';
 import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
+import type { PaymentsApi } from '../payments/payment-config.ts';
 import type { CloudStore } from '../store/store.ts';
 
 /** What the HTTP API is built from; main.ts and tests pass real ones. */
@@ -22,4 +23,6 @@ export interface ApiDeps {
   readonly notifications?:
     | { readonly vault: PersonalDataVault; readonly channels: readonly string[] }
     | undefined;
+  /** Payments: the SBP callback's secret and counters; absent: the callback answers 404. */
+  readonly payments?: PaymentsApi | undefined;
 }

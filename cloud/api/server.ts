@@ -8,6 +8,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { notificationRoutes } from '../notifications/notification-routes.ts';
+import { paymentRoutes } from '../payments/payment-routes.ts';
+import { storageProfileRoutes } from '../payments/storage-profile-routes.ts';
 import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -82,6 +84,8 @@ export async function buildApi(
     manifestRoutes,
     siteRoutes,
     notificationRoutes,
+    storageProfileRoutes,
+    paymentRoutes,
   ]) {
     await app.register(routes(deps));
   }

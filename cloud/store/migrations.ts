@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { PostamatError } from '../../protocol/index.ts';
 import { notificationsMigration } from '../notifications/notification-migration.ts';
+import { paymentsMigration } from '../payments/payment-migration.ts';
 
 /**
  * Migrations written with Kysely's schema builder only, so both engines run the same ones.
@@ -366,6 +367,7 @@ const provider: MigrationProvider = {
     '0003-sync-horizon': syncHorizon,
     '0004-sites': sites,
     '0005-notifications': notificationsMigration,
+    '0008-payments': paymentsMigration,
   }),
 };
 

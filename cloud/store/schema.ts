@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { PaymentTables } from '../payments/payment-schema.ts';
 
 /**
  * Row types of the cloud store, shared by the SQLite and PostgreSQL dialects. Times are
@@ -315,7 +316,7 @@ export interface RecordedMessageRow {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends PaymentTables {
   access_points: AccessPointRow;
   manifests: ManifestRow;
   manifest_stops: ManifestStopRow;
