@@ -11,6 +11,8 @@ import {
   createNotifications,
   type NotificationConfig,
 } from './notifications/notification-config.ts';
+import { createPayments, type Payments } from './payments/payment-config.ts';
+import type { FiscalProvider } from './payments/providers/fiscal-provider.ts';
 import type { EventIngestStore } from './ports.ts';
 import type { StoreLocation } from './store/connect.ts';
 import { type CloudStore, openStore } from './store/store.ts';
@@ -27,6 +29,8 @@ export interface CloudOptions {
   readonly onApiWrite?: () => void;
   /** Notifications (cloud/notifications/notification-config.ts); absent: none are sent. */
   readonly notifications?: NotificationConfig | undefined;
+  /** Tests: receipts go to this provider instead of the configured one. */
+  readonly fiscalProvider?: FiscalProvider;
 }
 
 export interface Cloud {
@@ -38,6 +42,8 @@ export interface Cloud {
   readonly logger: Logger;
   /** The console's live feed: ingest publishes to it; the service adds presence. */
   readonly live: LiveEventHub;
+  /** Payments (config `payments`); absent when not configured. */
+  readonly payments: Payments | undefined;
   /** Starts the webhook worker and listens; resolves to the bound address. */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -70,6 +76,17 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     options.notifications === undefined
       ? undefined
       : createNotifications(options.notifications, { store, clock, logger });
+  const payments =
+    config.payments === undefined
+      ? undefined
+      : createPayments(config.payments, {
+          store,
+          clock,
+          logger,
+          vault: notifications?.vault,
+          onSettled: () => options.onApiWrite?.(),
+          fiscal: options.fiscalProvider,
+        });
   const api = await buildApi(
     {
       store,
@@ -86,6 +103,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
       notifications: notifications?.api,
       console: consoleSettings(config.console),
       live,
+      payments: payments?.api,
     },
     logger,
   );
@@ -96,25 +114,42 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     logger: logger.child({ part: 'webhooks' }),
     ...(options.webhookPost === undefined ? {} : { post: options.webhookPost }),
   });
+  const metered = meteredIngest(store, metrics);
   return {
     store,
-    ingest: liveIngest(meteredIngest(store, metrics), store, live),
+    ingest: liveIngest(
+      {
+        committedSeq: (lockerId) => metered.committedSeq(lockerId),
+        // A payment event may need the provider (a QR, a refund): the payment worker looks now.
+        async ingest(lockerId, events, receivedAt) {
+          const result = await metered.ingest(lockerId, events, receivedAt);
+          if (result.applied > 0) payments?.nudge();
+          return result;
+        },
+      },
+      store,
+      live,
+    ),
     api,
     metrics,
     logger,
     live,
+    payments,
     async start() {
       worker.start(config.webhookIntervalMs);
       if (notifications !== undefined) {
         notifications.worker.start(options.notifications?.intervalMs ?? 5000);
       }
       const address = await api.listen({ host: config.http.host, port: config.http.port });
+      payments?.simulatedSbp?.setCallbackUrl(`${address}/v1/payments/sbp/callback`);
+      payments?.start();
       logger.info({ event: 'cloud.started', address, engine: store.engine }, 'cloud started');
       return address;
     },
     async stop() {
       worker.stop();
       await notifications?.worker.stop();
+      await payments?.stop();
       await api.close();
       await store.close();
     },

@@ -6,6 +6,7 @@ import {
   notificationConfigSchema,
   notificationEnvOverrides,
 } from './notifications/notification-config.ts';
+import { PAYMENT_ENV_OVERRIDES, paymentConfigSchema } from './payments/payment-config.ts';
 import { CONSOLE_ENV, consoleConfigSchema } from './users/console-config.ts';
 
 const mqttUrl = z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://');
@@ -82,6 +83,8 @@ export const cloudConfigSchema = z.strictObject({
   notifications: notificationConfigSchema.optional(),
   /** Console sign-in and its first admin (cloud/users/console-config.ts). */
   console: consoleConfigSchema.prefault({}),
+  /** Absent: no SBP, receipts to nobody (see cloud/README.md, "Payments"). */
+  payments: paymentConfigSchema.optional(),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;
 
@@ -110,6 +113,7 @@ export const ENV_OVERRIDES: EnvOverrides = {
   POSTAMAT_MQTT_GAP_HOLD_MS: ['mqtt', 'gapHoldMs'],
   POSTAMAT_WEBHOOK_INTERVAL_MS: ['webhookIntervalMs'],
   ...CONSOLE_ENV,
+  ...PAYMENT_ENV_OVERRIDES,
 };
 
 /** Parses a file's text (JSON or YAML) and the environment into a config, listing every bad field. */

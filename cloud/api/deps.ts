@@ -2,6 +2,7 @@ import type { Clock } from '../../protocol/index.ts';
 import type { LiveEventHub } from '../live/event-hub.ts';
 import type { CloudMetrics } from '../metrics.ts';
 import type { PersonalDataVault } from '../notifications/personal-data-vault.ts';
+import type { PaymentsApi } from '../payments/payment-config.ts';
 import type { CloudStore } from '../store/store.ts';
 import type { ConsoleSettings } from '../users/console-settings.ts';
 
@@ -28,4 +29,6 @@ export interface ApiDeps {
   readonly console?: ConsoleSettings | undefined;
   /** The console's live feed (GET /v1/operator/stream); absent: the stream answers 404. */
   readonly live?: LiveEventHub | undefined;
+  /** Payments: the SBP callback's secret and counters; absent: the callback answers 404. */
+  readonly payments?: PaymentsApi | undefined;
 }

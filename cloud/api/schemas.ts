@@ -6,6 +6,7 @@ import {
   ORDER_KINDS,
   ORDER_STATUSES,
 } from '../../protocol/index.ts';
+import { orderPaymentView } from '../payments/payment-views.ts';
 
 /** Shapes shared by several routes; each route file holds its own bodies. */
 
@@ -77,6 +78,7 @@ export const orderView = z.object({
       sentAt: z.number().nullable(),
     }),
   ),
+  payment: orderPaymentView,
 });
 
 export const lockerView = z.object({

@@ -9,6 +9,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { consolePlugin } from '../console/console-plugin.ts';
 import { notificationRoutes } from '../notifications/notification-routes.ts';
+import { paymentRoutes } from '../payments/payment-routes.ts';
+import { storageProfileRoutes } from '../payments/storage-profile-routes.ts';
 import { installAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -103,6 +105,8 @@ export async function buildApi(
     orderSearchRoutes,
     operatorTenantRoutes,
     streamRoutes,
+    storageProfileRoutes,
+    paymentRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { commandResultSchema, type LockerEvent } from '../../protocol/index.ts';
+import { PAYMENT_EVENT_TYPES } from '../../protocol/payments.ts';
+import { interpretPaymentEvent, type PaymentEffect } from '../payments/domain/payment-events.ts';
 
 /**
  * The locker event types the cloud's projection understands, and the body fields it reads —
@@ -23,6 +25,14 @@ export const LOCKER_EVENT_TYPES = {
   /** { cellId } */
   cellOutOfService: 'cell.out-of-service',
   cellInService: 'cell.in-service',
+  /** payment.started, .approved, .declined, .refunded, .refund-requested (protocol/payments.ts) */
+  paymentStarted: PAYMENT_EVENT_TYPES.started,
+  paymentApproved: PAYMENT_EVENT_TYPES.approved,
+  paymentDeclined: PAYMENT_EVENT_TYPES.declined,
+  paymentRefunded: PAYMENT_EVENT_TYPES.refunded,
+  paymentRefundRequested: PAYMENT_EVENT_TYPES.refundRequested,
+  /** { paymentId, channel, sealedContact }: RSA-sealed to the cloud's receipt key */
+  receiptContact: PAYMENT_EVENT_TYPES.receiptContact,
 } as const;
 
 const stepDoneBody = z.object({
@@ -71,6 +81,7 @@ export type EventEffect =
       readonly code: string | null;
     }
   | { readonly type: 'cell-service'; readonly cellId: string; readonly inService: boolean }
+  | PaymentEffect
   | { readonly type: 'none' };
 
 const none: EventEffect = { type: 'none' };
@@ -136,6 +147,6 @@ export function interpretEvent(event: Pick<LockerEvent, 'type' | 'body'>): Event
       };
     }
     default:
-      return none;
+      return interpretPaymentEvent(event.type, event.body) ?? none;
   }
 }

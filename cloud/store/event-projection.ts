@@ -1,6 +1,7 @@
 import type { ActorRole, LockerEvent, OrderKind, StepKind } from '../../protocol/index.ts';
 import { statusOf } from '../domain/itinerary.ts';
 import type { EventEffect } from '../domain/locker-event-types.ts';
+import { applyPaymentEffect } from '../payments/payment-projection.ts';
 import { newId } from '../security/secrets.ts';
 import { bumpSyncVersion, type Db } from './context.ts';
 import { releaseBookings } from './order-changes.ts';
@@ -70,6 +71,8 @@ export async function applyEffect(
     }
     case 'none':
       return;
+    default:
+      return applyPaymentEffect(trx, lockerId, effect, now);
   }
 }
 

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { PostamatError } from '../../protocol/index.ts';
 import { codesAtRestMigration } from '../notifications/codes-at-rest-migration.ts';
 import { notificationsMigration } from '../notifications/notification-migration.ts';
+import { paymentsMigration } from '../payments/payment-migration.ts';
 import { consoleMigration } from '../users/console-migration.ts';
 import { workersMigration } from './workers-migration.ts';
 
@@ -372,6 +373,7 @@ const provider: MigrationProvider = {
     '0006-codes-at-rest': codesAtRestMigration,
     '0007-console': consoleMigration,
     '0009-workers': workersMigration,
+    '0008-payments': paymentsMigration,
   }),
 };
 

@@ -3,6 +3,7 @@ import { PostamatError } from '../../protocol/index.ts';
 import { lockersOf, type PlannedStep, planItinerary } from '../domain/itinerary.ts';
 import { type OrderContactInput, saveContact } from '../notifications/notification-queue.ts';
 import { notificationsOf } from '../notifications/notification-store.ts';
+import { paymentsOf, saveAmountDue } from '../payments/payment-views.ts';
 import { newId } from '../security/secrets.ts';
 import { freeCapacity, lockersOpenTo, type Window } from './capacity.ts';
 import {
@@ -27,6 +28,8 @@ export interface OrderInput {
   readonly window?: Window | undefined;
   /** The person to notify (self-run services only); sealed before it is stored. */
   readonly contact?: OrderContactInput | undefined;
+  /** Cash on delivery (deliveries only): the recipient pays this before the cell opens. */
+  readonly amountDueKopecks?: number | undefined;
 }
 
 export const DEFAULT_STORAGE_HOURS = 72;
@@ -164,6 +167,9 @@ export function orderStore(ctx: StoreContext) {
         if (input.contact !== undefined) {
           await saveContact(trx, orderId, input.contact, codes, now);
         }
+        if (input.amountDueKopecks !== undefined) {
+          await saveAmountDue(trx, orderId, input.amountDueKopecks);
+        }
         const base = { orderId, tenantId, externalRef: input.externalRef ?? null, at: now };
         await appendHistory(trx, orderId, 'created', now, 'api');
         await recordStatus(trx, { ...base, status: 'booked', source: 'api' }, now);
@@ -242,6 +248,7 @@ export async function readOrder(db: Db, orderId: string) {
     })),
     timeline: history.map((h) => ({ status: h.status, at: h.at, source: h.source })),
     ...(await notificationsOf(db, orderId)),
+    payment: await paymentsOf(db, orderId),
   };
 }
 export type OrderView = NonNullable<Awaited<ReturnType<typeof readOrder>>>;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { PaymentTables } from '../payments/payment-schema.ts';
 
 /**
  * Row types of the cloud store, shared by the SQLite and PostgreSQL dialects. Times are
@@ -370,7 +371,7 @@ export interface LockerStatusRow {
   received_at: number;
 }
 
-export interface Database {
+export interface Database extends PaymentTables {
   console_users: ConsoleUserRow;
   console_sessions: ConsoleSessionRow;
   sign_in_throttle: SignInThrottleRow;

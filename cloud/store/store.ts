@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import { type Clock, systemClock } from '../../protocol/index.ts';
 import { notificationStore } from '../notifications/notification-store.ts';
 import { personalDataStore } from '../notifications/personal-data-store.ts';
+import { paymentStore } from '../payments/payment-store.ts';
+import { receiptStore } from '../payments/receipt-store.ts';
+import { storageProfileStore } from '../payments/storage-profile-store.ts';
 import type { EventIngestStore, LockerCredentialStore } from '../ports.ts';
 import { lockerStatusStore } from '../users/locker-status-store.ts';
 import { sessionStore } from '../users/session-store.ts';
@@ -57,6 +60,9 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...orderSearch(ctx),
     ...operatorTenantStore(ctx),
     cellOccupancy: (lockerId: string) => cellOccupancy(ctx.db, lockerId),
+    ...storageProfileStore(ctx),
+    ...paymentStore(ctx),
+    ...receiptStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */

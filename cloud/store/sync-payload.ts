@@ -4,19 +4,12 @@ import {
   PostamatError,
   type SyncMessage,
 } from '../../protocol/index.ts';
+import { lockerTariffs } from '../payments/storage-profile-store.ts';
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { lockerCredentials } from './courier-credentials.ts';
 import { manifestSyncParts } from './manifest-sync.ts';
 import { DEFAULT_SYNC_LIMITS, deltaPossible, type SyncLimits } from './sync-horizon.ts';
-
-/** Until tariffs have their own table, every locker charges the network's default grid. */
-export const DEFAULT_TARIFFS: SyncMessage['tariffs'] = [
-  { size: 'S', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 9900 },
-  { size: 'M', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 14900 },
-  { size: 'L', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 19900 },
-  { size: 'XL', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 24900 },
-];
 
 async function lockerRow(ctx: StoreContext, lockerId: string) {
   const locker = await ctx.db
@@ -90,7 +83,9 @@ async function buildFrom(
   const bookings = await db
     .selectFrom('bookings')
     .innerJoin('orders', 'orders.id', 'bookings.order_id')
+    .leftJoin('order_dues', 'order_dues.order_id', 'bookings.order_id')
     .select([
+      'order_dues.amount_kopecks',
       'bookings.order_id',
       'bookings.active',
       'bookings.valid_from',
@@ -135,6 +130,8 @@ async function buildFrom(
       size: b.size as CellSize,
       refrigerated: b.refrigerated === 1,
       storageHours: b.storage_hours,
+      // Cash on delivery: the locker takes this before the cell opens (never on credit).
+      ...(b.amount_kopecks === null ? {} : { amountDueKopecks: b.amount_kopecks }),
       validFrom: b.valid_from,
       validUntil: b.valid_until,
     })),
@@ -149,8 +146,10 @@ async function buildFrom(
     // Derived per day rather than stored, so every message carries them whole (upsert by id).
     credentials: await lockerCredentials(ctx, lockerId, locker.hash_key),
     ...(await manifestSyncParts(ctx, lockerId, locker.hash_key)),
+    // Four rows, upserted by size: whole in every message, so a profile change needs only a bump.
+    tariffs: await lockerTariffs(db, lockerId),
   };
-  if (!delta) return { ...message, tariffs: DEFAULT_TARIFFS };
+  if (!delta) return message;
   const removedParcels = bookings.filter((b) => b.active === 0).map((b) => b.order_id);
   // Codes go by their hash: the locker keys them so (it never learns the cloud's step ids).
   const removedCodes = codes.filter((c) => c.live === 0).map((c) => c.code_hash);

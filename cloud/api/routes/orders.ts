@@ -34,6 +34,10 @@ const createBody = z.strictObject({
     })
     .optional()
     .describe('the person the network notifies (resident-to-resident, rental, service round trip)'),
+  cashOnDelivery: z
+    .strictObject({ amountKopecks: z.number().int().min(1).max(100_000_000) })
+    .optional()
+    .describe('deliveries only: the recipient pays this at the locker before the cell opens'),
 });
 
 const created = z.object({ order: orderView, codes: z.array(issuedCode) });
@@ -114,7 +118,12 @@ export const orderRoutes =
             field: 'toLockerId',
           });
         }
-        const { recipient, ...orderInput } = input;
+        if (input.cashOnDelivery !== undefined && input.kind !== 'delivery') {
+          throw unprocessable(`cash on delivery is for delivery orders, not ${input.kind}`, {
+            field: 'cashOnDelivery',
+          });
+        }
+        const { recipient, cashOnDelivery, ...orderInput } = input;
         if (recipient !== undefined && !isNotifiedKind(input.kind)) {
           throw unprocessable(
             `recipient is not kept for ${input.kind} orders: the tenant notifies`,
@@ -133,7 +142,11 @@ export const orderRoutes =
             ? undefined
             : { ...recipient, ...notifications };
         try {
-          const { orderId, codes } = await store.createOrder(tenantId, { ...orderInput, contact });
+          const { orderId, codes } = await store.createOrder(tenantId, {
+            ...orderInput,
+            contact,
+            amountDueKopecks: cashOnDelivery?.amountKopecks,
+          });
           const order = await ownOrder(tenantId, orderId);
           return reply.code(201).send({ order, codes });
         } catch (error) {
