@@ -372,8 +372,8 @@ const provider: MigrationProvider = {
     '0005-notifications': notificationsMigration,
     '0006-codes-at-rest': codesAtRestMigration,
     '0007-console': consoleMigration,
-    '0009-workers': workersMigration,
     '0008-payments': paymentsMigration,
+    '0009-workers': workersMigration,
   }),
 };
 
