@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { SchemaScopedPostgresDialect } from './schema-scoped-introspector.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -57,7 +58,9 @@ function openPg(location: { url: string; schema?: string }): Connection {
     ...(options === undefined ? {} : { options }),
   });
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<Database>({
+      dialect: new SchemaScopedPostgresDialect({ pool }, location.schema ?? 'public'),
+    }),
     engine: 'postgres',
   };
 }
