@@ -1,6 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { personalFieldsIn } from '../store/webhook-queue.ts';
 import { codesAtRestMigration } from './codes-at-rest-migration.ts';
 import { testVault } from './notification-test-support.ts';
 import { restingAnswer } from './resting-answer.ts';
@@ -59,5 +60,14 @@ describe('migration 0006', () => {
     expect(all).toContain('"code":"******"');
     expect(all).toContain('{"data":{}}');
     await db.destroy();
+  });
+});
+
+describe('webhook bodies', () => {
+  it('names every personal field a payload would keep at rest', () => {
+    expect(personalFieldsIn({ orderId: 'o', status: 'booked', at: 1 })).toEqual([]);
+    expect(
+      personalFieldsIn({ orderId: 'o', codes: [{ code: '1' }], receipt: { email: 'a@b' } }),
+    ).toEqual(['data.codes', 'data.codes.0.code', 'data.receipt.email']);
   });
 });

@@ -1,5 +1,18 @@
+import { PostamatError } from '../../protocol/index.ts';
 import { newId } from '../security/secrets.ts';
 import type { Db } from './context.ts';
+
+/** Fields that would put a person's data or a code into a body resting in the database. */
+const PERSONAL = /^(phone|phones|email|e-?mail|code|codes|pin|recipient|contact|text)$/i;
+
+/** The personal fields anywhere in a payload, by path (empty when the payload may rest). */
+export function personalFieldsIn(value: unknown, path = 'data'): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [
+    ...(PERSONAL.test(key) ? [`${path}.${key}`] : []),
+    ...personalFieldsIn(inner, `${path}.${key}`),
+  ]);
+}
 
 /** One delivery row per active endpoint of the tenant; the worker sends them. */
 export async function enqueueWebhooks(
@@ -15,6 +28,14 @@ export async function enqueueWebhooks(
     .where('tenant_id', '=', tenantId)
     .where('active', '=', 1)
     .execute();
+  // A body waits in webhook_deliveries until delivered and stays in the delivery log: nothing
+  // personal may be put there (tenants get codes from the API answer).
+  const personal = personalFieldsIn(payload);
+  if (personal.length > 0) {
+    throw new PostamatError('invalid-state', `webhook ${event} would keep ${personal.join(', ')}`, {
+      fields: personal,
+    });
+  }
   if (endpoints.length === 0) return;
   await trx
     .insertInto('webhook_deliveries')

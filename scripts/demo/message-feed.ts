@@ -49,6 +49,7 @@ export function messageFeed(
 
   async function loop(): Promise<void> {
     if (stopped) return;
+    // The cloud may be stopping with the demo, or busy: the next round asks again.
     await poll().catch(() => undefined);
     if (!stopped) timer = setTimeout(() => void loop(), intervalMs);
   }
