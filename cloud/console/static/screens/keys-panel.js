@@ -81,7 +81,7 @@ export function keysPanel(app, paths, data) {
   ];
 }
 
-/** The key in clear, this once: the cloud keeps only its hash. @param {import('../app.js').App} app @param {{ keyId: string, apiKey: string }} key */
+/** The key in clear, this once: the cloud keeps only its hash. @param {import('../app.js').App} app @param {{ keyId: string, apiKey: string, secret?: boolean }} key */
 function shownKey(app, key) {
   const copy = async () => {
     await navigator.clipboard?.writeText(key.apiKey).catch(() => {});
@@ -90,7 +90,7 @@ function shownKey(app, key) {
   return h(
     'div.once',
     { role: 'status', 'data-testid': 'shown-key' },
-    h('p', null, t('keys.shownOnce')),
+    h('p', null, key.secret ? t('webhooks.secretOnce') : t('keys.shownOnce')),
     h('code.secret', { 'data-testid': 'api-key' }, key.apiKey),
     h('button.small', { type: 'button', 'data-testid': 'copy-key', onClick: copy }, t('keys.copy')),
     h(
@@ -147,7 +147,7 @@ function endpointForm(app, paths, endpoint) {
     await act(app, async () => {
       const answer = await api('PUT', paths.endpoint, { url });
       app.local.shownKey = answer.secret
-        ? { keyId: answer.id, apiKey: answer.secret, owner: paths.keys }
+        ? { keyId: answer.id, apiKey: answer.secret, owner: paths.keys, secret: true }
         : undefined;
       app.notify(t('webhooks.saved'));
       await app.reload();
