@@ -61,6 +61,12 @@ describe('operator console in Chromium, real cloud and lockers', () => {
     await page.getByTestId('fleet-search').fill('');
     await page.getByTestId('locker-row-L-north').waitFor(WAIT);
     await screenshot(page, 'console-fleet');
+    // English one click away, and back; the choice is the page's, the data stays.
+    await page.getByTestId('lang').click();
+    await page.getByTestId('nav-fleet').filter({ hasText: 'Lockers' }).waitFor(WAIT);
+    await page.getByTestId('locker-row-L-north').filter({ hasText: 'online' }).waitFor(WAIT);
+    await page.getByTestId('lang').click();
+    await page.getByTestId('nav-fleet').filter({ hasText: 'Постаматы' }).waitFor(WAIT);
     // A tablet held upright: the map goes under the list and nothing scrolls sideways.
     await page.setViewportSize({ width: 800, height: 1200 });
     expect(await page.evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
