@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { LiveEventHub } from '../live/event-hub.ts';
 import { createMetrics } from '../metrics.ts';
 import {
   FakeClock,
@@ -22,6 +23,8 @@ export interface TestApi {
   readonly app: FastifyInstance;
   readonly t: TestStore;
   readonly clock: FakeClock;
+  /** The console's live feed the API streams from. */
+  readonly live: LiveEventHub;
   dispose(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function testApi(
   const clock = new FakeClock(Date.UTC(2026, 5, 1));
   const t = await open(clock);
   const metrics = createMetrics(() => t.store.webhookBacklog());
+  const live = new LiveEventHub((id) => t.store.lockerOperator(id));
   const app = await buildApi(
     {
       store: t.store,
@@ -43,6 +47,7 @@ export async function testApi(
       brokerHealthy: () => true,
       notifications: extra.notifications,
       console: extra.console ?? TEST_CONSOLE,
+      live,
     },
     extra.logger,
   );
@@ -50,6 +55,7 @@ export async function testApi(
     app,
     t,
     clock,
+    live,
     async dispose() {
       await app.close();
       await t.dispose();

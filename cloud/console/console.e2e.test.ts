@@ -61,6 +61,12 @@ describe('operator console in Chromium, real cloud and lockers', () => {
     await page.getByTestId('fleet-search').fill('');
     await page.getByTestId('locker-row-L-north').waitFor(WAIT);
     await screenshot(page, 'console-fleet');
+    // English one click away, and back; the choice is the page's, the data stays.
+    await page.getByTestId('lang').click();
+    await page.getByTestId('nav-fleet').filter({ hasText: 'Lockers' }).waitFor(WAIT);
+    await page.getByTestId('locker-row-L-north').filter({ hasText: 'online' }).waitFor(WAIT);
+    await page.getByTestId('lang').click();
+    await page.getByTestId('nav-fleet').filter({ hasText: 'Постаматы' }).waitFor(WAIT);
     // A tablet held upright: the map goes under the list and nothing scrolls sideways.
     await page.setViewportSize({ width: 800, height: 1200 });
     expect(await page.evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
@@ -130,6 +136,40 @@ describe('operator console in Chromium, real cloud and lockers', () => {
         data: { cellId: 'C1', reason: 'just trying' },
       });
     expect(answer.status()).toBe(403);
+  });
+
+  it('an admin creates a tenant, sees its key once, issues and revokes another, and sets a webhook', async () => {
+    await signOut(page);
+    await signIn(page, rig.users.admin, PASSWORD);
+    await page.getByTestId('nav-tenants').click();
+    await page.getByTestId('create-tenant').click();
+    await page.getByTestId('dialog-name').fill('Shop C');
+    await page.getByTestId('dialog-kind').selectOption('carrier');
+    await page.getByTestId('dialog-confirm').click();
+    const first = (await page.getByTestId('api-key').textContent({ timeout: 30_000 })) ?? '';
+    // The key shown works as a tenant's key against the API.
+    expect((await rig.call('GET', '/v1/lockers', first)).status).toBe(200);
+
+    await page.getByTestId('issue-key').click();
+    await page.getByTestId('dialog-label').fill('warehouse');
+    await page.getByTestId('dialog-confirm').click();
+    await page.getByTestId('api-key').filter({ hasNotText: first }).waitFor(WAIT);
+    const second = (await page.getByTestId('api-key').textContent()) ?? '';
+    expect((await rig.call('GET', '/v1/lockers', second)).status).toBe(200);
+    const row = page.locator('[data-testid^="key-"]').filter({ hasText: 'warehouse' });
+    await row.locator('[data-testid^="revoke-"]').click();
+    await page.getByTestId('dialog-confirm').click();
+    await row.filter({ hasText: 'отозван' }).waitFor(WAIT);
+    expect((await rig.call('GET', '/v1/lockers', second)).status).toBe(401);
+    expect((await rig.call('GET', '/v1/lockers', first)).status).toBe(200);
+
+    await page.getByTestId('webhook-url').fill('https://shop-c.example/hooks');
+    await page.getByTestId('webhook-save').click();
+    // The signing secret replaces the key on screen, shown once too; the URL is kept.
+    await page.getByTestId('api-key').filter({ hasNotText: second }).waitFor(WAIT);
+    expect(await page.getByTestId('webhook-url').inputValue()).toBe('https://shop-c.example/hooks');
+    await screenshot(page, 'console-tenants');
+    expect(errors).toEqual([]);
   });
 
   it("a tenant's user finds its own orders and cannot see another tenant's (UI and API)", async () => {

@@ -23,6 +23,7 @@ export function operatorTenantStore(ctx: StoreContext) {
         ])
         .where('operator_tenants.operator_id', '=', operatorId)
         .orderBy('tenants.created_at')
+        .orderBy('tenants.name')
         .execute();
       return rows.map((r) => ({
         id: r.id,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALARM_KINDS, CELL_STATES, ORDER_KINDS, ORDER_STATUSES } from '../../../protocol/index.ts';
+import { LIVE_EVENT_TYPES } from '../../live/event-hub.ts';
 import en from './en.json' with { type: 'json' };
 import ru from './ru.json' with { type: 'json' };
 
@@ -12,17 +13,7 @@ const catalogues: Record<string, Record<string, string>> = { ru, en };
 const namespaces = new Set(Object.keys(ru).map((key) => key.split('.')[0]));
 
 /** The live stream's event names look like keys but are names on the wire, not texts. */
-const STREAM_EVENTS = new Set([
-  'locker.online',
-  'locker.offline',
-  'alarm.raised',
-  'alarm.cleared',
-  'alarm.acked',
-  'alarm.resolved',
-  'cell.service',
-  'command.result',
-  'order.status',
-]);
+const STREAM_EVENTS = new Set<string>(LIVE_EVENT_TYPES);
 
 /** Every quoted string in the console's scripts that starts with a catalogue namespace. */
 function keysUsedInPage(): Set<string> {

@@ -122,6 +122,8 @@ export class App {
 
   signedOut() {
     this.live.close();
+    // What the last user was told is not for the next one.
+    this.noticeRoot.replaceChildren();
     this.user = null;
     this.local = {};
     this.render();

@@ -43,11 +43,14 @@ export function shell(app, body) {
       h(
         'div.who',
         null,
-        h('span.live-dot', {
-          'data-testid': 'live',
-          title: t('live.state'),
-          'aria-hidden': 'true',
-        }),
+        // A tenant's user has no network-wide stream to show the state of.
+        user.tenantId
+          ? null
+          : h('span.live-dot', {
+              'data-testid': 'live',
+              title: t('live.state'),
+              'aria-hidden': 'true',
+            }),
         h('span', { 'data-testid': 'whoami' }, user.name),
         h('span.role', { 'data-testid': 'role' }, t(`role.${user.role}`)),
         user.tenantId ? h('span.role', null, t('role.tenant', { tenant: user.tenantId })) : null,

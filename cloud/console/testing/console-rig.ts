@@ -24,7 +24,13 @@ export interface ConsoleRig {
   readonly tenants: { readonly a: Tenant; readonly b: Tenant };
   readonly lockers: Record<keyof typeof PLACES, RunningLocker>;
   /** Emails of the console users; all have PASSWORD. */
-  readonly users: { dispatcher: string; viewer: string; tenantA: string; tenantB: string };
+  readonly users: {
+    admin: string;
+    dispatcher: string;
+    viewer: string;
+    tenantA: string;
+    tenantB: string;
+  };
   close(): Promise<void>;
 }
 
@@ -87,6 +93,7 @@ export async function startConsoleRig(dir: string, bundle: string): Promise<Cons
       return email;
     };
     const users = {
+      admin: await user('admin@example.org', 'admin', { operatorId: op.operatorId }),
       dispatcher: await user('dispatcher@example.org', 'dispatcher', { operatorId: op.operatorId }),
       viewer: await user('viewer@example.org', 'viewer', { operatorId: op.operatorId }),
       tenantA: await user('a@shop-a.example', 'admin', { tenantId: tenants.a.id }),

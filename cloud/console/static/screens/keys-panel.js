@@ -21,7 +21,8 @@ export async function loadKeys(paths, webhookUrl) {
 
 /** @param {import('../app.js').App} app @param {KeyPaths} paths @param {any} data */
 export function keysPanel(app, paths, data) {
-  const shown = app.local.shownKey;
+  // A secret shown once belongs to the tenant it was made for, not to the next one opened.
+  const shown = app.local.shownKey?.owner === paths.keys ? app.local.shownKey : undefined;
   return [
     h('h2', null, t('keys.title')),
     shown ? shownKey(app, shown) : null,
@@ -80,7 +81,7 @@ export function keysPanel(app, paths, data) {
   ];
 }
 
-/** The key in clear, this once: the cloud keeps only its hash. @param {import('../app.js').App} app @param {{ keyId: string, apiKey: string }} key */
+/** The key in clear, this once: the cloud keeps only its hash. @param {import('../app.js').App} app @param {{ keyId: string, apiKey: string, secret?: boolean }} key */
 function shownKey(app, key) {
   const copy = async () => {
     await navigator.clipboard?.writeText(key.apiKey).catch(() => {});
@@ -89,7 +90,7 @@ function shownKey(app, key) {
   return h(
     'div.once',
     { role: 'status', 'data-testid': 'shown-key' },
-    h('p', null, t('keys.shownOnce')),
+    h('p', null, key.secret ? t('webhooks.secretOnce') : t('keys.shownOnce')),
     h('code.secret', { 'data-testid': 'api-key' }, key.apiKey),
     h('button.small', { type: 'button', 'data-testid': 'copy-key', onClick: copy }, t('keys.copy')),
     h(
@@ -115,7 +116,7 @@ async function issue(app, paths) {
   });
   if (a === null) return;
   await act(app, async () => {
-    app.local.shownKey = await post(paths.keys, { label: a.label });
+    app.local.shownKey = { ...(await post(paths.keys, { label: a.label })), owner: paths.keys };
     await app.reload();
   });
 }
@@ -145,7 +146,9 @@ function endpointForm(app, paths, endpoint) {
     ).trim();
     await act(app, async () => {
       const answer = await api('PUT', paths.endpoint, { url });
-      app.local.shownKey = answer.secret ? { keyId: answer.id, apiKey: answer.secret } : undefined;
+      app.local.shownKey = answer.secret
+        ? { keyId: answer.id, apiKey: answer.secret, owner: paths.keys, secret: true }
+        : undefined;
       app.notify(t('webhooks.saved'));
       await app.reload();
     });

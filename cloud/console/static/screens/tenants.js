@@ -92,7 +92,8 @@ async function createTenant(app) {
   if (a === null) return;
   await act(app, async () => {
     const created = await post('/v1/operator/tenants', { name: a.name, kind: a.kind });
-    if (created.apiKey) app.local.shownKey = { keyId: created.keyId, apiKey: created.apiKey };
-    app.go(`#/tenants/${encodeURIComponent(created.tenantId ?? created.id)}`);
+    const owner = tenantPaths(created.tenantId).keys;
+    app.local.shownKey = { keyId: created.keyId, apiKey: created.apiKey, owner };
+    app.go(`#/tenants/${encodeURIComponent(created.tenantId)}`);
   });
 }
