@@ -197,7 +197,7 @@ function body(app, state) {
 /** @type {Screen} */
 export const pay = {
   render: (app, state) => body(app, state),
-  enter: async (app, state) => {
+  enter: async (app) => {
     const options = await get('/api/payments/options');
     if (app.state.screen === 'pay') app.update({ options, step: 'choose' });
     const timer = setInterval(() => {
