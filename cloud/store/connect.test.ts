@@ -19,7 +19,8 @@ describe('opening a PostgreSQL store', () => {
     try {
       await Promise.all([churnSchemas(40), churnSchemas(40), open(), open(), open()]);
       expect(opened).toHaveLength(12);
-      for (const { store } of opened) expect(await store.listLockers({ operatorId: 'op-none' })).toEqual([]);
+      for (const { store } of opened)
+        expect(await store.listLockers({ operatorId: 'op-none' })).toEqual([]);
     } finally {
       await Promise.all(opened.map((s) => s.dispose()));
     }
