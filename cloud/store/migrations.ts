@@ -382,11 +382,21 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
     provider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its tables across every schema: another schema dropped at that instant (a
+  // neighbour's test run) fails the look-up, not the migration. Such a failure is tried again.
+  for (let attempt = 1; attempt < 5 && isNeighbourSchemaGone(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new PostamatError('bad-config', `migration ${failed} failed: ${String(error)}`, {
       migration: failed,
     });
   }
+}
+
+function isNeighbourSchemaGone(error: unknown, schema: string | undefined): boolean {
+  const match = /schema "([^"]+)" does not exist/.exec(String(error));
+  return match !== null && match[1] !== schema;
 }
