@@ -15,6 +15,26 @@ describe('cloud config', () => {
     });
   });
 
+  it('runs as an external-broker worker from the environment alone', () => {
+    const config = parseCloudConfig(undefined, {
+      POSTAMAT_MQTT_MODE: 'external',
+      POSTAMAT_MQTT_URL: 'mqtt://broker:1883',
+      POSTAMAT_MQTT_SHARE_GROUP: 'city',
+      POSTAMAT_WORKER_ID: '7',
+      POSTAMAT_MQTT_GAP_HOLD_MS: '500',
+    });
+    expect(config.mqtt).toMatchObject({
+      mode: 'external',
+      url: 'mqtt://broker:1883',
+      shareGroup: 'city',
+      workerId: '7',
+      gapHoldMs: 500,
+    });
+    expect(() =>
+      parseCloudConfig(undefined, { POSTAMAT_WORKER_ID: 'w 1', POSTAMAT_MQTT_GAP_HOLD_MS: '-1' }),
+    ).toThrow(/mqtt\.workerId[\s\S]*mqtt\.gapHoldMs|mqtt\.gapHoldMs[\s\S]*mqtt\.workerId/);
+  });
+
   it('lists every bad field at once', () => {
     try {
       parseCloudConfig('{"http": {"port": -1}, "adminKey": "short", "colour": "red"}', {

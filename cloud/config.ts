@@ -42,7 +42,7 @@ const mqttSchema = z
      * External: how long a batch that arrived before its predecessor (handled by another worker
      * at that moment) is held and retried before the locker is asked to resend. 0: ask at once.
      */
-    gapHoldMs: z.number().int().min(0).max(5000).default(400),
+    gapHoldMs: z.number().int().min(0).max(5000).default(1500),
     /** How often the publishers look for changed lockers and pending commands without a nudge. */
     pollMs: z.number().int().min(10).max(60_000).default(1000),
   })

@@ -16,7 +16,7 @@ import {
   wildcardTopic,
 } from '../../protocol/index.ts';
 import type { EventIngestStore } from '../ports.ts';
-import { ingestHoldingEarly } from './early-batch-hold.ts';
+import { EarlyBatchHold } from './early-batch-hold.ts';
 import { CLOUD_CLIENT_ID_PREFIX } from './embedded-broker.ts';
 import { ingestEventsMessage } from './event-ingest.ts';
 import { LockerPresence } from './locker-presence.ts';
@@ -59,12 +59,15 @@ export class CloudLink {
   private readonly prefix: string;
   /** Per-locker chain: a locker's messages are handled one after another, in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** External: what to answer to a batch that arrived before its predecessor. */
+  private readonly hold: EarlyBatchHold | undefined;
 
   private constructor(
     private readonly client: MqttClient,
     private readonly options: CloudLinkOptions,
   ) {
     this.prefix = options.topicPrefix ?? TOPIC_PREFIX;
+    this.hold = options.mode === 'external' ? earlyBatchHold(options) : undefined;
   }
 
   static async connect(options: CloudLinkOptions): Promise<CloudLink> {
@@ -145,7 +148,7 @@ export class CloudLink {
     }
     const work =
       parsed.kind === 'events'
-        ? () => this.onEvents(topic, payload)
+        ? () => this.onEvents(parsed.lockerId, topic, payload)
         : () => this.onStatus(parsed.lockerId, payload, retained);
     const previous = this.chains.get(parsed.lockerId) ?? Promise.resolve();
     // A handler that throws (store closed during shutdown, a presence listener's bug) is counted
@@ -164,18 +167,16 @@ export class CloudLink {
     });
   }
 
-  private async onEvents(topic: string, payload: Buffer): Promise<void> {
-    const { store, clock, counters, logger, mode, gapHoldMs } = this.options;
+  private async onEvents(lockerId: string, topic: string, payload: Buffer): Promise<void> {
+    const { store, clock, counters, logger } = this.options;
     const deps = { store, clock, counters, logger, topicPrefix: this.prefix };
     // Embedded: one consumer gets a locker's batches in order, so a gap is a real gap.
-    const holdMs = mode === 'external' ? (gapHoldMs ?? 0) : 0;
-    const ack = await ingestHoldingEarly(
-      (lastTry) => ingestEventsMessage({ ...deps, reportGap: lastTry }, topic, payload),
-      holdMs,
-      () => {
-        counters.heldEarly += 1;
-      },
-    );
+    const ack =
+      this.hold === undefined
+        ? await ingestEventsMessage(deps, topic, payload)
+        : await this.hold.ingest(lockerId, () =>
+            ingestEventsMessage({ ...deps, reportGap: false }, topic, payload),
+          );
     // The ack goes out without waiting for its PUBACK: the next batch of this locker need not
     // wait a round trip, and MQTT keeps the acks in order on the one connection.
     if (ack !== undefined) this.sendAckInBackground(ack);
@@ -251,4 +252,28 @@ export class CloudLink {
     await this.publish(ack.lockerId, 'acks', ack);
     this.options.counters.acksSent += 1;
   }
+}
+
+function earlyBatchHold(options: CloudLinkOptions): EarlyBatchHold {
+  const { counters, logger, clock } = options;
+  return new EarlyBatchHold({
+    holdMs: options.gapHoldMs ?? 1500,
+    // About the locker's ack timeout: a resend lost on the way is asked again after it.
+    quietMs: 2_000,
+    clock,
+    onHeld: () => {
+      counters.heldEarly += 1;
+    },
+    onResendAsked: (ack) => {
+      counters.gaps += 1;
+      logger.warn({
+        event: 'mqtt.events.gap',
+        lockerId: ack.lockerId,
+        committedSeq: ack.committedSeq,
+      });
+    },
+    onResendQuiet: () => {
+      counters.gapsQuiet += 1;
+    },
+  });
 }

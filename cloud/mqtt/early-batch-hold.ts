@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Ack } from '../../protocol/index.ts';
+import type { Ack, Clock } from '../../protocol/index.ts';
 
 /** Pauses between tries; they add up to about the hold asked for. */
 export function holdSteps(holdMs: number): number[] {
@@ -11,26 +11,60 @@ export function holdSteps(holdMs: number): number[] {
   return steps;
 }
 
+export interface EarlyBatchHoldOptions {
+  /** How long an early batch waits for its predecessor before a resend is asked. */
+  readonly holdMs: number;
+  /** After asking a locker to resend from seq N, further gaps at N stay unanswered this long. */
+  readonly quietMs: number;
+  readonly clock: Clock;
+  readonly onHeld: () => void;
+  readonly onResendAsked: (ack: Ack) => void;
+  readonly onResendQuiet: () => void;
+  readonly wait?: (ms: number) => Promise<unknown>;
+}
+
 /**
- * Ingests a batch, and when the store says it starts past the committed seq (a gap), holds it a
- * moment and tries again before answering. With shared subscriptions a locker's next batch often
- * reaches one worker while another is still committing the one before; asking the locker to
- * resend at once would rewind its whole window. Only when the hold runs out is the resend asked.
+ * What a worker answers to a batch that starts past the committed seq, with shared
+ * subscriptions. Usually its predecessor is being committed by another worker at that moment:
+ * the batch is held and tried again, briefly. If the predecessor was lost (its worker died
+ * holding it), one resend is asked, and the locker's other batches queued behind the lost one
+ * are neither held nor answered until the resend has had time to arrive — each answer would
+ * rewind the locker's whole window again.
  */
-export async function ingestHoldingEarly(
-  /** `lastTry`: the answer goes to the locker, so a gap is counted and logged then. */
-  ingest: (lastTry: boolean) => Promise<Ack | undefined>,
-  holdMs: number,
-  onHeld: () => void,
-  wait: (ms: number) => Promise<unknown> = sleep,
-): Promise<Ack | undefined> {
-  const steps = holdSteps(holdMs);
-  let ack = await ingest(steps.length === 0);
-  for (const [i, step] of steps.entries()) {
-    if (ack?.resend !== true) return ack;
-    onHeld();
-    await wait(step);
-    ack = await ingest(i === steps.length - 1);
+export class EarlyBatchHold {
+  private readonly asked = new Map<string, { seq: number; at: number }>();
+
+  constructor(private readonly options: EarlyBatchHoldOptions) {}
+
+  async ingest(
+    lockerId: string,
+    tryIngest: () => Promise<Ack | undefined>,
+  ): Promise<Ack | undefined> {
+    const { onHeld, wait = sleep } = this.options;
+    let ack = await tryIngest();
+    for (const step of holdSteps(this.options.holdMs)) {
+      if (ack?.resend !== true || this.asked.get(lockerId)?.seq === ack.committedSeq) break;
+      onHeld();
+      await wait(step);
+      ack = await tryIngest();
+    }
+    return this.answer(lockerId, ack);
   }
-  return ack;
+
+  private answer(lockerId: string, ack: Ack | undefined): Ack | undefined {
+    if (ack === undefined) return undefined;
+    const previous = this.asked.get(lockerId);
+    if (ack.resend !== true) {
+      if (previous !== undefined && ack.committedSeq > previous.seq) this.asked.delete(lockerId);
+      return ack;
+    }
+    const now = this.options.clock.now();
+    if (previous?.seq === ack.committedSeq && now - previous.at < this.options.quietMs) {
+      this.options.onResendQuiet();
+      return undefined;
+    }
+    this.asked.set(lockerId, { seq: ack.committedSeq, at: now });
+    this.options.onResendAsked(ack);
+    return ack;
+  }
 }

@@ -14,6 +14,8 @@ export interface MqttCounters {
   gaps: number;
   /** External broker: tries of a batch held for its predecessor to commit on another worker. */
   heldEarly: number;
+  /** External broker: gaps left unanswered, a resend from that seq having just been asked. */
+  gapsQuiet: number;
   batchesCommitted: number;
   eventsCommitted: number;
   duplicateEvents: number;
@@ -38,6 +40,7 @@ export function createMqttCounters(): MqttCounters {
     foreignTopic: 0,
     gaps: 0,
     heldEarly: 0,
+    gapsQuiet: 0,
     batchesCommitted: 0,
     eventsCommitted: 0,
     duplicateEvents: 0,

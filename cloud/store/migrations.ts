@@ -388,6 +388,7 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
     provider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
+  // A neighbour's schema dropped meanwhile cannot fail this: see schema-scoped-introspector.ts.
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
