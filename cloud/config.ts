@@ -70,7 +70,7 @@ export const cloudConfigSchema = z.strictObject({
   webhookIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   /** Absent: no notifications are sent (see cloud/notifications/README.md). */
   notifications: notificationConfigSchema.optional(),
-  /** Absent: no SBP, receipts to nobody (see cloud/README.md, "Payments"). */
+  /** Absent: no SBP, and receipts stay queued unsent (cloud/README.md, "Payments"). */
   payments: paymentConfigSchema.optional(),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;
