@@ -229,7 +229,7 @@ describe('return, round trip, resident to resident, rental', () => {
     expect(f.payments.charges.map((c) => c.amountKopecks)).toEqual([5000 + 2 * 2000]);
   });
 
-  it('rental: pay, deposit, reopen within the period, overdue is marked, finish frees the cell', async () => {
+  it('rental: pay, deposit, reopen within the period; overdue is marked and asks for the extra time', async () => {
     const r = f.agent.startRental({ size: 'S', hours: 3, paymentMethod: 'card' });
     expect(r).toMatchObject({ ok: true, cellId: 'C1', priceKopecks: 5000 + 2 * 2000 });
     if (!r.ok) return;
@@ -243,10 +243,13 @@ describe('return, round trip, resident to resident, rental', () => {
     f.agent.tick();
     expect(f.agent.orderStatus(r.orderId)).toBe('overdue');
     expect(eventsOf(f.store, 'rental.overdue')).toHaveLength(1);
-    expect(f.agent.rentalOpen(r.code)).toMatchObject({ ok: true, finished: true });
-    await f.flush();
-    f.openClose(1);
-    expect(cellState('C1')).toBe('free');
+    // Overdue: 4 started hours at the tariff (5000 + 3 × 2000) less the 9000 paid.
+    expect(f.agent.rentalOpen(r.code)).toMatchObject({
+      ok: false,
+      code: 'payment-required',
+      amountKopecks: 2000,
+    });
+    expect(cellState('C1')).toBe('occupied');
     expect(f.agent.startRental({ size: 'S', hours: 1, paymentMethod: 'decline' })).toMatchObject({
       ok: false,
     });

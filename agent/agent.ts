@@ -16,7 +16,11 @@ import { keyedHasher } from './services/hasher.ts';
 import { BadInputCounter, fail, type KioskResult } from './services/kiosk-result.ts';
 import type { NetworkLink, NetworkStatus } from './services/network-link.ts';
 import { OrderProgress } from './services/order-progress.ts';
+import { type PaymentChannels, PaymentDesk } from './services/payment-desk.ts';
+import { applyPaymentRefundForDoor } from './services/payment-door-refund.ts';
 import type { PaymentProvider } from './services/payment-provider.ts';
+import { PaymentUpkeep } from './services/payment-upkeep.ts';
+import { offerReceipt, receiptKey } from './services/receipt-contact.ts';
 import { rentalOpen, rentalQuote, startRental } from './services/rental-flows.ts';
 import { Sessions } from './services/sessions.ts';
 import { StoreSyncTarget } from './services/sync-target.ts';
@@ -42,6 +46,10 @@ export interface AgentOptions {
   readonly gates?: readonly GateConfig[];
   /** How many cell doors a batch collection unlocks at once (the lock power supply); default 2. */
   readonly collectAtOnce?: number;
+  /** Card terminal and SBP (issue #14); absent: this locker takes no payments at pickup. */
+  readonly paymentChannels?: PaymentChannels;
+  /** The cloud's RSA public key (PEM) that receipt contacts are sealed to. */
+  readonly receiptKeyPem?: string;
 }
 
 /**
@@ -56,6 +64,9 @@ export class Agent {
   private readonly events = new AgentEvents();
   private readonly bad = new BadInputCounter();
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly desk: PaymentDesk;
+  private readonly upkeep: PaymentUpkeep;
+  private readonly receiptKey;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: AgentOptions) {
@@ -71,7 +82,12 @@ export class Agent {
     const progress = new OrderProgress(o.store, doors, boards, o.clock, this.events);
     doors.hooks = {
       onDone: (op) => progress.onDoorDone(op),
-      onGaveUp: (op) => progress.onDoorGaveUp(op),
+      onGaveUp: (op) => {
+        const instead = progress.onDoorGaveUp(op);
+        // Paid, and neither this door nor another cell opened: the money goes back.
+        if (instead === undefined) applyPaymentRefundForDoor(this.ctx, op);
+        return instead;
+      },
     };
     this.ctx = {
       lockerId: o.lockerId,
@@ -87,6 +103,13 @@ export class Agent {
       events: this.events,
       log: o.log,
     };
+    this.desk = new PaymentDesk(
+      this.ctx,
+      o.paymentChannels ?? { sbp: false },
+      () => o.network?.linkState().connected ?? false,
+    );
+    this.upkeep = new PaymentUpkeep(this.ctx, this.desk);
+    this.receiptKey = o.receiptKeyPem ? receiptKey(o.receiptKeyPem) : undefined;
     this.outbox = o.store.outbox;
     this.commands = new StoreCommandInbox(this.ctx, () => this.diagnostics());
     this.sync = new StoreSyncTarget(this.ctx);
@@ -99,6 +122,8 @@ export class Agent {
     }
     this.ctx.doors.reconcile();
     this.tick();
+    // Card payments a crash left unresolved are settled from the terminal's journal.
+    void this.upkeep.run();
     const tickMs = this.o.tickMs ?? 250;
     if (tickMs > 0) this.timer = setInterval(() => this.tick(), tickMs);
   }
@@ -116,6 +141,12 @@ export class Agent {
       this.ctx.progress.expireDue(now);
       this.ctx.progress.markOverdue(now);
     });
+    this.upkeep.tick(now);
+  }
+
+  /** Settles what the terminal knows of unresolved card payments and makes owed refunds. */
+  recoverPayments(): Promise<void> {
+    return this.upkeep.run();
   }
 
   subscribe(listener: (event: AgentEvent) => void): () => void {
@@ -210,6 +241,38 @@ export class Agent {
   rentalOpen(code: string, finish = false) {
     return this.bad.guard(() => rentalOpen(this.ctx, code, finish));
   }
+  // ── payments (issue #14) ──
+  /** Which channels this locker takes, whether the cloud is reachable, the terminal's link. */
+  paymentOptions() {
+    return {
+      methods: this.desk.methods(),
+      online: this.desk.online(),
+      terminal: this.desk.channels.terminal?.connection() ?? null,
+      receipts: this.receiptKey !== undefined,
+    };
+  }
+  /** Pays a COD pickup (`pos` card or `sbp` QR); the cells open only when it is approved. */
+  payCod(code: string, method: string) {
+    return this.counted(this.desk.payCod(code, method));
+  }
+  payRental(input: { size: string; hours: number; method: string }) {
+    return this.counted(this.desk.payRental(input));
+  }
+  payOverdue(code: string, method: string) {
+    return this.counted(this.desk.payOverdue(code, method));
+  }
+  payment(paymentId: string) {
+    return this.desk.view(paymentId);
+  }
+  offerReceipt(input: { paymentId: string; channel: string; contact: string }) {
+    return this.bad.guard(() => offerReceipt(this.ctx, this.receiptKey, input));
+  }
+  private async counted<T extends { ok: boolean; code?: string }>(p: Promise<T>): Promise<T> {
+    const r = await p;
+    if (!r.ok && r.code) this.bad.count(r.code as Parameters<BadInputCounter['count']>[0]);
+    return r;
+  }
+
   technicianOpen(sessionId: string, cellId: string, reason: string) {
     return this.bad.guard(() => tech.technicianOpen(this.ctx, sessionId, cellId, reason));
   }

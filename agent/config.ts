@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -74,6 +75,42 @@ const gpioInputSchema = z.strictObject({
   debounceMs: z.number().int().min(0).max(1000).optional(),
 });
 
+/** Environment variables arrive as text: "true"/"false" are read as booleans. */
+const flag = z.preprocess(
+  (v) => (v === 'true' ? true : v === 'false' ? false : v),
+  z.boolean({ error: 'must be true or false' }),
+);
+
+/** Payments at the locker (#14): which channels, and the key receipt contacts are sealed to. */
+const paymentsSchema = z.strictObject({
+  /** The card terminal on a serial/USB port of the board (ECR frames), or `none`. */
+  pos: z
+    .union([
+      z.literal('none'),
+      z.strictObject({
+        port: z.string().min(1),
+        baud: z.number().int().positive().default(9600),
+        /** How long a person may take to present a card and the bank to answer. */
+        saleTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
+      }),
+    ])
+    .default('none'),
+  /** SBP QR payments through the cloud's provider (need the network). */
+  sbp: flag.default(false),
+  sbpTimeoutMs: z.number().int().min(10_000).max(3_600_000).default(300_000),
+  /** The cloud's RSA public key (PEM) receipt contacts are sealed to; absent: no receipt offer. */
+  receiptKeyPem: z
+    .string()
+    .refine((pem) => {
+      try {
+        return createPublicKey(pem).asymmetricKeyType === 'rsa';
+      } catch {
+        return false;
+      }
+    }, 'must be an RSA public key in PEM')
+    .optional(),
+});
+
 /** The one schema of the agent's config, validated once at start. */
 export const agentConfigSchema = z.strictObject({
   lockerId: z.string().regex(LOCKER_ID_PATTERN, 'locker id must be topic-safe'),
@@ -137,6 +174,7 @@ export const agentConfigSchema = z.strictObject({
     .default([]),
   /** Cell doors a courier's batch collection unlocks at once (the lock power supply). */
   collectAtOnce: z.number().int().min(1).max(16).default(2),
+  payments: paymentsSchema.optional(),
   control: z.enum(['none', 'stdio']).default('none'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -169,6 +207,10 @@ export const AGENT_ENV_OVERRIDES: EnvOverrides = {
   POSTAMAT_AGENT_KIOSK_HOST: ['kiosk', 'host'],
   POSTAMAT_AGENT_KIOSK_PORT: ['kiosk', 'port'],
   POSTAMAT_AGENT_LOG_LEVEL: ['logLevel'],
+  POSTAMAT_AGENT_POS_PORT: ['payments', 'pos', 'port'],
+  POSTAMAT_AGENT_POS_BAUD: ['payments', 'pos', 'baud'],
+  POSTAMAT_AGENT_SBP: ['payments', 'sbp'],
+  POSTAMAT_AGENT_RECEIPT_KEY_PEM: ['payments', 'receiptKeyPem'],
 };
 
 /** Reads a JSON or YAML config file, applies the environment, and validates it once. */

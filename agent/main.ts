@@ -15,6 +15,7 @@ import { tcpBinding } from './drivers/bus/tcp-binding.ts';
 import { forwardSignals, gpioPinConfigs } from './drivers/gpio/gpio-inputs.ts';
 import { GpioSignals, onoffPinFactory, type PinFactory } from './drivers/gpio/gpio-signals.ts';
 import type { LockBoard } from './drivers/lock-board.ts';
+import { EcrTerminal } from './drivers/payment-terminal/ecr-terminal.ts';
 import { createSystemdNotifier } from './drivers/systemd-notify.ts';
 import { startKiosk } from './kiosk/kiosk-server.ts';
 import { TestPaymentProvider } from './services/payment-provider.ts';
@@ -122,6 +123,14 @@ export async function startAgent(
   const { boards, close: closeBoards } = await makeBoards(config, log);
   // The sync client needs the Agent's ports and the Agent shows the link: bound once both exist.
   let sync: LockerSyncClient | undefined;
+  const pos = config.payments?.pos;
+  const terminal =
+    pos && pos !== 'none'
+      ? new EcrTerminal({
+          binding: serialPortBinding(pos.port, { ...DEFAULT_SERIAL, baudRate: pos.baud }),
+          saleTimeoutMs: pos.saleTimeoutMs,
+        })
+      : undefined;
   const network = { linkState: () => sync!.linkState() };
   const agent = new Agent({
     lockerId: config.lockerId,
@@ -141,6 +150,18 @@ export async function startAgent(
       channel: g.channel,
     })),
     collectAtOnce: config.collectAtOnce,
+    ...(config.payments
+      ? {
+          paymentChannels: {
+            ...(terminal ? { terminal } : {}),
+            sbp: config.payments.sbp,
+            sbpTimeoutMs: config.payments.sbpTimeoutMs,
+          },
+          ...(config.payments.receiptKeyPem
+            ? { receiptKeyPem: config.payments.receiptKeyPem }
+            : {}),
+        }
+      : {}),
   });
   agent.start();
   const stopGpio = await startGpio(config, agent, log.child({ part: 'gpio' }), deps.pinFactory);
@@ -195,6 +216,7 @@ export async function startAgent(
     await sync?.stop();
     stopGpio();
     agent.stop();
+    await terminal?.close();
     await closeBoards();
     store.close();
   };

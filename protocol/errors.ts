@@ -39,6 +39,11 @@ export const ERROR_CODES = [
   'bad-config',
   'migration-failed',
   'bad-input',
+  // payments at the locker
+  'payment-required',
+  'payment-failed',
+  'payments-unavailable',
+  'needs-network',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,16 @@ const METHODS = {
   startRental: (a: Agent, args: unknown[]) =>
     a.startRental(args[0] as { size: string; hours: number; paymentMethod: string }),
   rentalOpen: (a: Agent, args: unknown[]) => a.rentalOpen(String(args[0]), args[1] === true),
+  paymentOptions: (a: Agent) => a.paymentOptions(),
+  payCod: (a: Agent, args: unknown[]) => a.payCod(String(args[0]), String(args[1])),
+  payRental: (a: Agent, args: unknown[]) =>
+    a.payRental(args[0] as { size: string; hours: number; method: string }),
+  payOverdue: (a: Agent, args: unknown[]) => a.payOverdue(String(args[0]), String(args[1])),
+  payment: (a: Agent, args: unknown[]) => a.payment(String(args[0])),
+  recoverPayments: async (a: Agent) => {
+    await a.recoverPayments();
+    return true;
+  },
   technicianOpen: (a: Agent, args: unknown[]) =>
     a.technicianOpen(String(args[0]), String(args[1]), String(args[2])),
   orderStatus: (a: Agent, args: unknown[]) => a.orderStatus(String(args[0])) ?? null,

@@ -16,7 +16,21 @@ export type BackendResult<T> =
       readonly triesLeft?: number;
       /** The keypad is locked until then (ms since the epoch). */
       readonly until?: number;
+      /** A payment refused or pending: why, which payment, how much is due. */
+      readonly reason?: string;
+      readonly paymentId?: string;
+      readonly amountKopecks?: number;
     };
+
+/** A payment the kiosk started: approved (cells opening) or waiting for an SBP QR. */
+export type BackendPayment = BackendResult<{
+  paymentId: string;
+  method: 'pos' | 'sbp';
+  amountKopecks: number;
+  state: 'approved' | 'waiting';
+  cellIds: string[];
+  code?: string;
+}>;
 
 export interface BackendSession {
   readonly id: string;
@@ -68,10 +82,14 @@ export interface KioskBackend {
   courierCollect(sessionId: string, orderId: string): BackendResult<Opened>;
   enterCode(
     code: string,
-  ): BackendResult<Opened & { action: 'deposit' | 'collect'; orderId: string }>;
+  ): BackendResult<
+    Opened & { action: 'deposit' | 'collect' | 'pay'; orderId: string; amountKopecks?: number }
+  >;
   collectByQr(
     text: string,
-  ): BackendResult<Opened & { action: 'deposit' | 'collect'; orderId: string }>;
+  ): BackendResult<
+    Opened & { action: 'deposit' | 'collect' | 'pay'; orderId: string; amountKopecks?: number }
+  >;
   rentalQuote(input: {
     size: string;
     hours: number;
@@ -87,6 +105,31 @@ export interface KioskBackend {
     code: string,
     finish?: boolean,
   ): BackendResult<{ orderId: string; cellId: string; finished: boolean }>;
+  paymentOptions(): {
+    methods: ('pos' | 'sbp')[];
+    online: boolean;
+    terminal: { connected: boolean; offlineCapable: boolean } | null;
+    receipts: boolean;
+  };
+  payCod(code: string, method: string): Promise<BackendPayment>;
+  payRental(input: { size: string; hours: number; method: string }): Promise<BackendPayment>;
+  payOverdue(code: string, method: string): Promise<BackendPayment>;
+  payment(paymentId: string): BackendResult<{
+    paymentId: string;
+    method: string;
+    amountKopecks: number;
+    state: string;
+    failure: string | null;
+    qrPayload: string | null;
+    payableUntil: number | null;
+    cellIds: string[];
+    code?: string;
+  }>;
+  offerReceipt(input: {
+    paymentId: string;
+    channel: string;
+    contact: string;
+  }): BackendResult<{ channel: string }>;
   technicianOpen(sessionId: string, cellId: string, reason: string): BackendResult<object>;
   technicianSetService(
     sessionId: string,

@@ -1,5 +1,6 @@
 import type { BackendResult, KioskBackend } from './kiosk-backend.ts';
 import type { KioskSession } from './kiosk-session.ts';
+import { PAYMENT_ROUTES } from './payment-routes.ts';
 import type { RecentEvents } from './recent-events.ts';
 import { bool, int, optionalStr, str } from './request-body.ts';
 
@@ -59,6 +60,7 @@ function technicianStatus(ctx: RouteContext, sessionId: string) {
 }
 
 export const ROUTES: Readonly<Record<string, Handler>> = {
+  ...PAYMENT_ROUTES,
   'GET /api/cells': (ctx) => ({ ok: true, cells: ctx.backend.cells() }),
   'POST /api/code': (ctx, b) => ctx.backend.enterCode(str(b, 'code', 16)),
   'POST /api/qr': (ctx, b) => ctx.backend.collectByQr(str(b, 'text', 256)),

@@ -91,7 +91,8 @@ export async function startKiosk(options: KioskOptions): Promise<Kiosk> {
   ): Promise<void> {
     try {
       const body = req.method === 'POST' ? await readJsonBody(req) : {};
-      json(res, 200, route(ctx, body));
+      // A payment route answers when the terminal has: awaited, the rest are synchronous.
+      json(res, 200, await route(ctx, body));
     } catch (error) {
       if (!isPostamatError(error)) throw error;
       badRequests.set(error.code, (badRequests.get(error.code) ?? 0) + 1);

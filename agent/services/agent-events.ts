@@ -22,7 +22,21 @@ export type AgentEvent =
       readonly state: string;
     }
   /** A door did not open; the flow opened another cell of the size for the same person. */
-  | { readonly type: 'cell-offered'; readonly parcelId: string; readonly cellId: string };
+  | { readonly type: 'cell-offered'; readonly parcelId: string; readonly cellId: string }
+  /** A payment moved: terminal progress, a QR to show, approved, failed, refunded. */
+  | {
+      readonly type: 'payment';
+      readonly paymentId: string;
+      readonly state:
+        | 'in-progress'
+        | 'qr'
+        | 'approved'
+        | 'failed'
+        | 'refunded'
+        | 'refund-requested';
+      readonly stage?: string;
+      readonly reason?: string;
+    };
 
 /** A tiny synchronous fan-out; a listener that throws does not stop the others. */
 export class AgentEvents {

@@ -29,19 +29,8 @@ export function codeFromQr(text: string): string {
   return m[1];
 }
 
-/**
- * A code typed or scanned at the kiosk: opens the cells of whatever step the code is for —
- * all the cells of a multi-parcel order when collecting.
- */
-export function enterCode(
-  ctx: FlowContext,
-  code: string,
-): KioskResult<{
-  action: 'deposit' | 'collect';
-  orderId: string;
-  cellIds: string[];
-  opIds: number[];
-}> {
+/** A valid code of the current step: the order, the step and who is acting, as audited. */
+export function codeStep(ctx: FlowContext, code: string) {
   assertKeypadOpen(ctx);
   assertCodeFormat(code);
   const row = findCode(ctx, code);
@@ -66,6 +55,45 @@ export function enterCode(
     id: `code:${row.purpose}`,
     credentialId: row.codeHash.slice(0, 16),
   };
+  return { order, step, actor };
+}
+
+/** What is still to pay before this collect opens: the COD amount, unless already paid. */
+export function codAmountDue(ctx: FlowContext, orderId: string): number {
+  const due = ctx.store.payments.amountDue(orderId) ?? 0;
+  const paid = ctx.store.payments
+    .ofOrder(orderId)
+    .some((p) => p.purpose === 'cod' && p.state === 'approved');
+  return paid ? 0 : due;
+}
+
+/**
+ * A code typed or scanned at the kiosk: opens the cells of whatever step the code is for —
+ * all the cells of a multi-parcel order when collecting. A cash-on-delivery order not yet paid
+ * answers `pay` with the amount instead: the cell opens only on an approved payment.
+ */
+export function enterCode(
+  ctx: FlowContext,
+  code: string,
+): KioskResult<{
+  action: 'deposit' | 'collect' | 'pay';
+  orderId: string;
+  cellIds: string[];
+  opIds: number[];
+  amountKopecks?: number;
+}> {
+  const { order, step, actor } = codeStep(ctx, code);
+  const due = step.kind === 'collect' ? codAmountDue(ctx, order.id) : 0;
+  if (due > 0) {
+    return {
+      ok: true,
+      action: 'pay',
+      orderId: order.id,
+      cellIds: [],
+      opIds: [],
+      amountKopecks: due,
+    };
+  }
   const busy = ctx.store.doorOps.active().filter((o) => o.stepId === step.id);
   if (busy.length > 0) {
     return {

@@ -2,6 +2,7 @@ import type { Command, CommandResult } from '../../protocol/index.ts';
 import { isPostamatError, PostamatError } from '../../protocol/index.ts';
 import type { CommandInbox } from '../sync/ports.ts';
 import type { FlowContext } from './flow-context.ts';
+import { applyPaymentCommand } from './payment-commands.ts';
 import { setCellService } from './technician-flows.ts';
 
 /**
@@ -88,8 +89,7 @@ export class StoreCommandInbox implements CommandInbox {
       case 'payment-qr':
       case 'payment-confirmed':
       case 'payment-failed':
-        // Payments at the locker land with issue #14; until then the locker refuses them.
-        return { outcome: 'rejected', code: 'payments-unavailable' };
+        return applyPaymentCommand(ctx, command, opIds);
     }
   }
 }

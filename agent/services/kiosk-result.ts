@@ -10,20 +10,30 @@ export interface KioskFailure {
   readonly message: string;
   readonly triesLeft?: number;
   readonly until?: number;
+  /** A payment refused or pending: why (a PaymentFailure), which payment, how much is due. */
+  readonly reason?: string;
+  readonly paymentId?: string;
+  readonly amountKopecks?: number;
 }
 
 /** Only these details of an error reach the screen: nothing stored or secret leaks out. */
-const SHOWN_DETAILS = ['triesLeft', 'until'] as const;
+const SHOWN_NUMBERS = ['triesLeft', 'until', 'amountKopecks'] as const;
+const SHOWN_TEXTS = ['reason', 'paymentId'] as const;
 
 export function fail(
   code: ErrorCode,
   message: string,
   details: Readonly<Record<string, unknown>> = {},
 ): KioskResult<never> {
-  const shown: { triesLeft?: number; until?: number } = {};
-  for (const key of SHOWN_DETAILS) {
+  const shown: Partial<Record<(typeof SHOWN_NUMBERS)[number], number>> &
+    Partial<Record<(typeof SHOWN_TEXTS)[number], string>> = {};
+  for (const key of SHOWN_NUMBERS) {
     const value = details[key];
     if (typeof value === 'number') shown[key] = value;
+  }
+  for (const key of SHOWN_TEXTS) {
+    const value = details[key];
+    if (typeof value === 'string') shown[key] = value;
   }
   return { ok: false, code, message, ...shown };
 }

@@ -1,13 +1,30 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { CELL_SIZES, type CellSize, PostamatError } from '../../protocol/index.ts';
-import { rentalPriceKopecks } from '../domain/rental-price.ts';
+import { overdueKopecks, rentalPriceKopecks } from '../domain/rental-price.ts';
 import { assertCodeFormat, assertKeypadOpen, recordWrongEntry } from './access-flows.ts';
 import { findCode } from './code-flows.ts';
 import { commitThenOpen, type FlowContext } from './flow-context.ts';
 import type { KioskResult } from './kiosk-result.ts';
 
+/**
+ * What an overdue rental owes before its cell opens again (0 once paid, or without a tariff for
+ * its size: the locker never invents a price).
+ */
+export function rentalOverdueDue(ctx: FlowContext, orderId: string): number {
+  const order = ctx.store.orders.order(orderId);
+  const parcel = ctx.store.orders.parcelsOf(orderId)[0];
+  const tariff = parcel && ctx.store.access.tariff(parcel.size);
+  if (!order || !tariff) return 0;
+  const paid = ctx.store.payments
+    .ofOrder(orderId)
+    .some((p) => p.purpose === 'rental-overdue' && p.state === 'approved');
+  if (paid) return 0;
+  const rental = { startedAt: order.createdAt, paidKopecks: order.paidKopecks ?? 0 };
+  return overdueKopecks(tariff, rental, ctx.clock.now());
+}
+
 /** What a rental of `size` for `hours` costs at the synced tariff; refuses what it cannot price. */
-function priceOf(ctx: FlowContext, input: { size: string; hours: number }) {
+export function priceOf(ctx: FlowContext, input: { size: string; hours: number }) {
   if (!(CELL_SIZES as readonly string[]).includes(input.size)) {
     throw new PostamatError('bad-input', `size must be one of ${CELL_SIZES.join(', ')}`, {
       field: 'size',
@@ -48,65 +65,86 @@ export function startRental(
   const orderId = `rental-${randomUUID()}`;
   const paid = ctx.payments.charge({ orderId, amountKopecks: price, method: input.paymentMethod });
   if (!paid.ok) throw new PostamatError('not-authorized', `payment refused: ${paid.reason}`);
-  const now = ctx.clock.now();
-  const until = now + input.hours * 3_600_000;
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const result = commitThenOpen(ctx, () => {
-    ctx.store.orders.insertOrder({
-      id: orderId,
-      kind: 'rental',
-      tenantId: 'locker',
-      status: 'booked',
-      storageHours: input.hours,
-      validUntil: until,
-      rentalUntil: until,
-      paidKopecks: price,
-      createdAt: now,
-    });
-    ctx.progress.createSteps({ id: orderId, kind: 'rental' }, 'whole');
-    ctx.store.orders.upsertParcel({
-      id: `${orderId}/1`,
-      orderId,
-      barcodeHash: null,
-      size,
-      refrigerated: false,
-    });
-    ctx.store.orders.upsertCode({
-      codeHash: ctx.hash('rental-code', code),
-      orderId,
-      purpose: 'rental',
-      validFrom: now,
-      validUntil: until + 30 * 86_400_000,
-    });
-    ctx.store.emit('rental.started', {
+  const code = newRentalCode();
+  const result = commitThenOpen(ctx, () =>
+    openNewRental(ctx, {
       orderId,
       size,
       hours: input.hours,
       priceKopecks: price,
+      codeHash: ctx.hash('rental-code', code),
       paymentId: paid.paymentId,
-      until,
-    });
-    const step = ctx.progress.currentStep(orderId)!;
-    const parcel = ctx.store.orders.parcel(`${orderId}/1`)!;
-    return {
-      opIds: [
-        ctx.progress.deposit(step, parcel, { role: 'renter', id: orderId, credentialId: null }),
-      ],
-    };
-  });
+    }),
+  );
+  const until = ctx.store.orders.order(orderId)?.rentalUntil ?? 0;
   const cellId = ctx.store.doorOps.get(result.opIds[0]!)?.cellId ?? '';
   return { ok: true, orderId, code, cellId, priceKopecks: price, until, opIds: result.opIds };
 }
 
+/** A renter's 6-digit code, shown once. */
+export function newRentalCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
 /**
- * The renter's code: within the period it reopens the cell (the rental goes on); with
- * `finish` — or once overdue — it is the final collect and the cell becomes free.
+ * The rental order, its steps, the renter's code (hashed) and the deposit door, for a rental
+ * already paid. Runs inside the caller's transaction (with the payment's result).
  */
-export function rentalOpen(
+export function openNewRental(
   ctx: FlowContext,
-  code: string,
-  finish: boolean,
-): KioskResult<{ orderId: string; cellId: string; finished: boolean; opIds: number[] }> {
+  r: {
+    orderId: string;
+    size: CellSize;
+    hours: number;
+    priceKopecks: number;
+    codeHash: string;
+    paymentId: string;
+  },
+): { opIds: number[]; stepId: string } {
+  const now = ctx.clock.now();
+  const until = now + r.hours * 3_600_000;
+  ctx.store.orders.insertOrder({
+    id: r.orderId,
+    kind: 'rental',
+    tenantId: 'locker',
+    status: 'booked',
+    storageHours: r.hours,
+    validUntil: until,
+    rentalUntil: until,
+    paidKopecks: r.priceKopecks,
+    createdAt: now,
+  });
+  ctx.progress.createSteps({ id: r.orderId, kind: 'rental' }, 'whole');
+  ctx.store.orders.upsertParcel({
+    id: `${r.orderId}/1`,
+    orderId: r.orderId,
+    barcodeHash: null,
+    size: r.size,
+    refrigerated: false,
+  });
+  ctx.store.orders.upsertCode({
+    codeHash: r.codeHash,
+    orderId: r.orderId,
+    purpose: 'rental',
+    validFrom: now,
+    validUntil: until + 30 * 86_400_000,
+  });
+  ctx.store.emit('rental.started', {
+    orderId: r.orderId,
+    size: r.size,
+    hours: r.hours,
+    priceKopecks: r.priceKopecks,
+    paymentId: r.paymentId,
+    until,
+  });
+  const step = ctx.progress.currentStep(r.orderId)!;
+  const parcel = ctx.store.orders.parcel(`${r.orderId}/1`)!;
+  const actor = { role: 'renter', id: r.orderId, credentialId: null };
+  return { opIds: [ctx.progress.deposit(step, parcel, actor)], stepId: step.id };
+}
+
+/** A renter's code of a rental whose cell holds their things: the order and its collect step. */
+export function rentalCodeStep(ctx: FlowContext, code: string) {
   assertKeypadOpen(ctx);
   assertCodeFormat(code);
   const row = findCode(ctx, code);
@@ -121,7 +159,26 @@ export function rentalOpen(
   if (!order || !step || step.kind !== 'collect' || !parcel?.cellId) {
     throw new PostamatError('invalid-state', 'the rented cell is not closed yet');
   }
+  return { order, step, parcel: { ...parcel, cellId: parcel.cellId } };
+}
+
+/**
+ * The renter's code: within the period it reopens the cell (the rental goes on); with
+ * `finish` — or once overdue — it is the final collect and the cell becomes free.
+ */
+export function rentalOpen(
+  ctx: FlowContext,
+  code: string,
+  finish: boolean,
+): KioskResult<{ orderId: string; cellId: string; finished: boolean; opIds: number[] }> {
+  const { order, step, parcel } = rentalCodeStep(ctx, code);
   const overdue = order.status === 'overdue';
+  const owed = overdue ? rentalOverdueDue(ctx, order.id) : 0;
+  if (owed > 0) {
+    throw new PostamatError('payment-required', 'the rental is overdue: pay the extra time first', {
+      amountKopecks: owed,
+    });
+  }
   const actor = { role: 'renter', id: order.id, credentialId: null };
   const cellId = parcel.cellId;
   const result = commitThenOpen(ctx, () => {

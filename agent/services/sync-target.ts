@@ -93,6 +93,8 @@ export class StoreSyncTarget implements SyncTarget {
       });
       progress.createSteps({ id: p.orderId, kind }, p.leg ?? 'whole');
     }
+    if (p.amountDueKopecks !== undefined)
+      store.payments.setAmountDue(p.orderId, p.amountDueKopecks);
     const id = `${p.orderId}/${p.barcodeHash.slice(0, 16)}`;
     const existing = store.orders.parcel(id);
     if (existing && existing.state !== 'expected') return;

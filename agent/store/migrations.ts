@@ -167,7 +167,48 @@ CREATE TABLE route_parcels (
 ) STRICT;
 `;
 
+/**
+ * Payments at the locker (#14): every payment is a row written as an intent before the terminal
+ * or the provider is asked; its result is written with the step's progress in one transaction.
+ * The COD amount of an order comes with the synced parcels.
+ */
+const payments = `
+ALTER TABLE orders ADD COLUMN amount_due_kopecks INTEGER;
+
+CREATE TABLE payments (
+  payment_id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL,
+  step_id TEXT,
+  purpose TEXT NOT NULL CHECK (purpose IN ('cod','rental','rental-overdue')),
+  method TEXT NOT NULL CHECK (method IN ('pos','sbp')),
+  amount_kopecks INTEGER NOT NULL CHECK (amount_kopecks > 0),
+  state TEXT NOT NULL CHECK (state IN
+    ('intent','approved','failed','refund-pending','refunded','refund-requested')),
+  failure TEXT,
+  provider_ref TEXT,
+  refund_ref TEXT,
+  refund_reason TEXT,
+  qr_payload TEXT,
+  payable_until INTEGER,
+  -- what the payment buys, for purposes that create something (a rental's size and hours)
+  detail TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  resolved_at INTEGER
+) STRICT;
+CREATE INDEX payments_order ON payments(order_id);
+CREATE INDEX payments_state ON payments(state);
+
+-- Only the sealed (encrypted to the cloud's key) contact is ever stored on the locker.
+CREATE TABLE receipt_contacts (
+  payment_id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL CHECK (channel IN ('sms','email')),
+  sealed_contact TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'passes', sql: passes },
+  { version: 3, name: 'payments', sql: payments },
 ];

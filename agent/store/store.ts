@@ -6,6 +6,7 @@ import { DoorOpsRepo } from './door-ops-repo.ts';
 import { OrdersRepo } from './orders-repo.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { PassesRepo } from './passes-repo.ts';
+import { PaymentsRepo } from './payments-repo.ts';
 
 /** The locker's memory: one SQLite file, its repositories, and the outbox that reports changes. */
 export class Store {
@@ -15,6 +16,7 @@ export class Store {
   readonly doorOps: DoorOpsRepo;
   readonly outbox: OutboxStore;
   readonly passes: PassesRepo;
+  readonly payments: PaymentsRepo;
 
   constructor(
     readonly db: Db,
@@ -27,6 +29,7 @@ export class Store {
     this.doorOps = new DoorOpsRepo(db);
     this.outbox = new OutboxStore(db, lockerId);
     this.passes = new PassesRepo(db);
+    this.payments = new PaymentsRepo(db);
   }
 
   static open(file: string, lockerId: string, clock: Clock): Store {

@@ -5,7 +5,17 @@
 
 /** @typedef {{ seq: number, type: string, [key: string]: unknown }} LiveEvent */
 
-const TYPES = ['hello', 'door', 'cell', 'alarm', 'step', 'cell-offered', 'scan', 'session-ended'];
+const TYPES = [
+  'hello',
+  'door',
+  'cell',
+  'alarm',
+  'step',
+  'cell-offered',
+  'scan',
+  'session-ended',
+  'payment',
+];
 const KEEP = 200;
 
 export class Live {

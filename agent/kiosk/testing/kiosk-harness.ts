@@ -7,6 +7,7 @@ import { SimBoard, SimulatedLockBoard } from '../../../simulator/index.ts';
 import { Agent } from '../../agent.ts';
 import { keyedHasher } from '../../services/hasher.ts';
 import type { NetworkLink } from '../../services/network-link.ts';
+import type { PaymentChannels } from '../../services/payment-desk.ts';
 import { TestPaymentProvider } from '../../services/payment-provider.ts';
 import { Store } from '../../store/store.ts';
 import { type Kiosk, startKiosk } from '../kiosk-server.ts';
@@ -93,6 +94,8 @@ export interface ParcelSeed {
   readonly code?: string;
   readonly purpose?: 'pickup' | 'return' | 'deposit';
   readonly orderKind?: NonNullable<SyncMessage['parcels']>[number]['orderKind'];
+  /** Cash on delivery: what the recipient pays before the cell opens. */
+  readonly amountDueKopecks?: number;
 }
 
 export interface KioskHarness {
@@ -110,7 +113,14 @@ export interface KioskHarness {
 }
 
 export async function startKioskHarness(
-  options: { idleMs?: number; openTimeoutMs?: number; port?: number; network?: NetworkLink } = {},
+  options: {
+    idleMs?: number;
+    openTimeoutMs?: number;
+    port?: number;
+    network?: NetworkLink;
+    paymentChannels?: PaymentChannels;
+    receiptKeyPem?: string;
+  } = {},
 ): Promise<KioskHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'postamat-kiosk-'));
   const clock = { now: () => Date.now() };
@@ -137,6 +147,8 @@ export async function startKioskHarness(
     doorTimings: { openTimeoutMs, maxAttempts: 2, leftOpenMs: 10 * 60_000 },
     tickMs: 100,
     ...(options.network ? { network: options.network } : {}),
+    ...(options.paymentChannels ? { paymentChannels: options.paymentChannels } : {}),
+    ...(options.receiptKeyPem ? { receiptKeyPem: options.receiptKeyPem } : {}),
   });
   const doorEvents: { cellId: string; door: string }[] = [];
   agent.subscribe((e) => {
@@ -172,6 +184,7 @@ export async function startKioskHarness(
           size: seed.size ?? 'S',
           refrigerated: false,
           storageHours: 72,
+          ...(seed.amountDueKopecks ? { amountDueKopecks: seed.amountDueKopecks } : {}),
           validFrom: 0,
           validUntil: now + 30 * DAY,
           ...(seed.orderKind ? { orderKind: seed.orderKind } : {}),

@@ -43,7 +43,11 @@ export function lockedOut(result) {
 async function settle(app, state, request, since) {
   const result = await request;
   if (app.state !== state) return;
-  if (result.ok) {
+  if (result.ok && result.action === 'pay') {
+    app.go('pay', { purpose: 'cod', code: state.code, amountKopecks: result.amountKopecks });
+  } else if (!result.ok && result.code === 'payment-required') {
+    app.go('pay', { purpose: 'overdue', code: state.code, amountKopecks: result.amountKopecks });
+  } else if (result.ok) {
     app.go('door', openedCells(result, since, state.mode === 'rental' ? 'rental' : undefined));
   } else if (lockedOut(result)) {
     app.go('locked', { until: result.until });

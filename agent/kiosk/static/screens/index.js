@@ -2,6 +2,7 @@ import { code, locked } from './code.js';
 import { courierCollect, courierLoad, courierLogin, courierMenu } from './courier.js';
 import { done, door } from './door.js';
 import { home, rent, send } from './home.js';
+import { pay } from './pay.js';
 import { rental } from './rental.js';
 import { tech, techLogin } from './technician.js';
 
@@ -25,6 +26,7 @@ export const SCREENS = {
   locked,
   door,
   done,
+  pay,
   rental,
   'courier-login': courierLogin,
   'courier-menu': courierMenu,
