@@ -27,6 +27,8 @@ export async function provisionLocker(input: {
   readonly channels: number;
   /** What the installer adds to the issued `sync` section (e.g. a CA file for mqtts). */
   readonly syncExtra?: Record<string, unknown>;
+  /** Other sections the installer adds (e.g. `payments`). */
+  readonly extra?: Record<string, unknown>;
 }): Promise<RunningLocker> {
   const cells = Array.from({ length: input.channels }, (_, i) => ({
     cellId: `C${i + 1}`,
@@ -56,6 +58,7 @@ export async function provisionLocker(input: {
       control: 'stdio',
       logLevel: 'warn',
       timings: { tickMs: 50 },
+      ...input.extra,
     }),
   );
   const agent = await AgentProcess.start(input.bundle, configFile);
