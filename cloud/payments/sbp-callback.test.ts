@@ -167,6 +167,10 @@ describe('SBP through the cloud: QR, signed callback, confirm over MQTT', () => 
     const stale = await callback(raw, signSbpCallback(SECRET, Date.now() - 3_600_000, raw));
     expect(stale).toMatchObject({ status: 401, body: { message: 'callback signature: stale' } });
     expect(service.cloud.payments?.counters.callbacksRefused).toBe(refusedBefore + 4);
+    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(
+      `postamat_payments_total{counter="callbacksRefused"} ${refusedBefore + 4}`,
+    );
     expect(await order()).toMatchObject({
       paid: false,
       payments: [{ state: 'started' }],
