@@ -137,6 +137,34 @@ describe('SBP QR payments', () => {
   });
 });
 
+describe('SBP refund', () => {
+  it('paid by SBP but the door never opens: the cloud is asked to refund, once', async () => {
+    r = await makePaymentRig();
+    await r.delivered('O1', '123456', 12_000);
+    r.sim.applyFault({ fault: 'stuck-lock', channel: 1, on: true });
+    const a = await r.agent.payCod('123456', 'sbp');
+    if (!a.ok) throw new Error(a.code);
+    await r.agent.commands.handle(
+      command('payment-confirmed', {
+        paymentId: a.paymentId,
+        amountKopecks: 12_000,
+        providerRef: 'op-7',
+      }),
+      Date.now(),
+    );
+    await r.waitFor((e) => e.type === 'payment' && e.reason === 'refund');
+    expect(r.agent.payment(a.paymentId)).toMatchObject({ state: 'refund-requested' });
+    expect(eventsOf(r.store, 'payment.refund-requested')).toEqual([
+      expect.objectContaining({
+        paymentId: a.paymentId,
+        amountKopecks: 12_000,
+        reason: 'door-did-not-open',
+      }),
+    ]);
+    expect(openingsOf(1)).toHaveLength(1);
+  });
+});
+
 describe('receipt contact', () => {
   it('is sealed to the cloud key on the locker; only ciphertext is stored and sent', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -87,6 +87,29 @@ describe('COD pickup with the card terminal', () => {
     expect(eventsOf(r.store, 'payment.approved')).toHaveLength(1);
   });
 
+  it('a sale left waiting for a card when the link went down is cancelled by recovery', async () => {
+    await r.delivered('O1', '123456', 8_000);
+    r.terminal.mode = 'timeout';
+    // The cable is pulled right after the terminal took the sale request.
+    const pull = (q: { type: string }) => {
+      if (q.type !== 'sale') return;
+      r.terminal.off('request', pull);
+      queueMicrotask(() => r.terminal.unplug());
+    };
+    r.terminal.on('request', pull);
+    expect(await r.agent.payCod('123456', 'pos')).toMatchObject({ reason: 'connection-lost' });
+    expect(r.terminal.entries()).toEqual([expect.objectContaining({ state: 'in-progress' })]);
+    r.terminal.reconnect();
+    await r.agent.recoverPayments();
+    expect(r.terminal.entries()).toEqual([expect.objectContaining({ state: 'cancelled' })]);
+    expect(r.store.payments.ofOrder('O1')).toEqual([
+      expect.objectContaining({ state: 'failed', failure: 'cancelled' }),
+    ]);
+    expect(openingsOf(1)).toHaveLength(1);
+    r.terminal.mode = 'approve';
+    expect(await r.agent.payCod('123456', 'pos')).toMatchObject({ ok: true, state: 'approved' });
+  });
+
   it('without the network a card works only if the terminal can approve offline', async () => {
     await r.delivered('O1', '123456', 10_000);
     r.net.connected = false;

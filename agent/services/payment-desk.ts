@@ -4,7 +4,8 @@ import type { PaymentTerminal } from '../drivers/payment-terminal/payment-termin
 import type { PaymentRow } from '../store/payments-repo.ts';
 import { codAmountDue, codeStep } from './code-flows.ts';
 import type { FlowContext } from './flow-context.ts';
-import { fail, type KioskResult } from './kiosk-result.ts';
+import { fail } from './kiosk-result.ts';
+import { FAILURE_TEXT, guardPayment, type PaymentAnswer } from './payment-answer.ts';
 import { recordIntent, type Settlement, settle } from './payment-ledger.ts';
 import { newRentalCode, priceOf, rentalCodeStep, rentalOverdueDue } from './rental-flows.ts';
 
@@ -17,25 +18,6 @@ export interface PaymentChannels {
   /** How long an SBP payment may wait for its QR and its confirmation; default 5 min. */
   readonly sbpTimeoutMs?: number;
 }
-
-export type PaymentAnswer = KioskResult<{
-  paymentId: string;
-  method: PaymentMethod;
-  amountKopecks: number;
-  /** `approved`: the cells are opening; `waiting`: an SBP QR is coming, watch `payment` events. */
-  state: 'approved' | 'waiting';
-  cellIds: string[];
-  opIds: number[];
-  /** A new rental's code, shown once. */
-  code?: string;
-}>;
-
-const FAILURE_TEXT: Record<string, string> = {
-  declined: 'the card was declined',
-  timeout: 'no card was presented in time',
-  'connection-lost': 'the terminal stopped answering; the payment is being checked',
-  cancelled: 'the payment was cancelled',
-};
 
 /**
  * Takes money at the locker: COD pickups, new rentals, overdue rentals — through the card
@@ -63,7 +45,7 @@ export class PaymentDesk {
 
   /** A COD pickup: the recipient's code, then the payment; the cells open when it is approved. */
   async payCod(code: string, method: string): Promise<PaymentAnswer> {
-    return this.guard(async () => {
+    return guardPayment(async () => {
       const { order, step, actor } = codeStep(this.ctx, code);
       const due = step.kind === 'collect' ? codAmountDue(this.ctx, order.id) : 0;
       if (due === 0) throw new PostamatError('invalid-state', 'nothing to pay for this code');
@@ -79,7 +61,7 @@ export class PaymentDesk {
 
   /** A new rental of `size` for `hours`, priced by the synced tariff. */
   async payRental(input: { size: string; hours: number; method: string }): Promise<PaymentAnswer> {
-    return this.guard(async () => {
+    return guardPayment(async () => {
       const { size, hours, priceKopecks } = priceOf(this.ctx, input);
       const code = newRentalCode();
       return this.take(
@@ -98,7 +80,7 @@ export class PaymentDesk {
 
   /** An overdue rental: the extra time, then the final collect. */
   async payOverdue(code: string, method: string): Promise<PaymentAnswer> {
-    return this.guard(async () => {
+    return guardPayment(async () => {
       const { order, step } = rentalCodeStep(this.ctx, code);
       const owed = order.status === 'overdue' ? rentalOverdueDue(this.ctx, order.id) : 0;
       if (owed === 0) throw new PostamatError('invalid-state', 'nothing is owed on this rental');
@@ -294,14 +276,5 @@ export class PaymentDesk {
       reason,
       paymentId,
     });
-  }
-
-  private async guard(fn: () => Promise<PaymentAnswer>): Promise<PaymentAnswer> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof PostamatError)) throw error;
-      return fail(error.code, error.message, error.details);
-    }
   }
 }

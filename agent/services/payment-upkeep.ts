@@ -46,8 +46,17 @@ export class PaymentUpkeep {
     const now = this.ctx.clock.now();
     for (const p of this.ctx.store.payments.inState('intent').filter((x) => this.due(x, now))) {
       this.lastAsked.set(p.paymentId, now);
-      const status = await terminal.status(p.paymentId).catch(() => undefined);
-      if (!status || status.state === 'in-progress') continue; // asked again on a later tick
+      let status = await terminal.status(p.paymentId).catch(() => undefined);
+      if (status?.state === 'in-progress') {
+        // Nobody is waiting on this sale any more (we were restarted): stop it at the terminal.
+        const cancelled = await terminal.cancel(p.paymentId);
+        if (cancelled.status === 'unknown') continue;
+        status =
+          cancelled.status === 'approved'
+            ? { state: 'approved', providerRef: cancelled.providerRef }
+            : { state: 'cancelled' };
+      }
+      if (!status) continue; // unreachable: asked again on a later tick
       this.ctx.log.info({
         event: 'payment-recovered',
         paymentId: p.paymentId,

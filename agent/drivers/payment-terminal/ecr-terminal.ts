@@ -61,6 +61,12 @@ export class EcrTerminal implements PaymentTerminal {
     return { status: 'unknown' as const, reason: 'connection-lost' as const };
   }
 
+  async cancel(paymentId: string): Promise<SaleOutcome> {
+    const answer = await this.ask({ type: 'cancel', paymentId });
+    if (answer?.type === 'result') return outcomeOf(answer);
+    return { status: 'unknown', reason: 'connection-lost' };
+  }
+
   async status(paymentId: string): Promise<TerminalPaymentStatus> {
     const answer = await this.ask({ type: 'status', paymentId });
     if (answer?.type !== 'status') {

@@ -17,6 +17,11 @@ export interface PaymentTerminal {
    * resolved. Rejects (PostamatError `timeout`) when the terminal cannot be reached.
    */
   status(paymentId: string): Promise<TerminalPaymentStatus>;
+  /**
+   * Cancels a sale still in progress on the terminal (one a crash left waiting for a card). The
+   * answer is the sale's final result: approved if the card came first.
+   */
+  cancel(paymentId: string): Promise<SaleOutcome>;
   /** Gives an approved payment back; idempotent per paymentId on the terminal's side. */
   refund(paymentId: string, amountKopecks: number): Promise<RefundOutcome>;
   connection(): TerminalConnection;

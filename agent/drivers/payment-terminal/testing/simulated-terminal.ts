@@ -55,7 +55,12 @@ export class SimulatedTerminal extends EventEmitter<{
     return this.entries().filter((e) => e.state === 'approved');
   }
 
-  /** The link is back after a `drop`. */
+  /** The cable is pulled: nothing is heard or answered until `reconnect()`. */
+  unplug(): void {
+    this.silent = true;
+  }
+
+  /** The link is back after a `drop` or `unplug`. */
   reconnect(): void {
     this.silent = false;
   }
