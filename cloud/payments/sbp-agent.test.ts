@@ -110,7 +110,8 @@ describe('SBP end to end: cloud service and a real agent', () => {
       const { paymentId } = started;
       await waitFor(
         async () =>
-          (await agent.call<{ qrPayload?: string }>('payment', paymentId)).qrPayload !== undefined,
+          typeof (await agent.call<{ qrPayload?: unknown }>('payment', paymentId)).qrPayload ===
+          'string',
         'the QR at the locker',
         WAIT,
       );
