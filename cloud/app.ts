@@ -12,6 +12,7 @@ import {
   type NotificationConfig,
 } from './notifications/notification-config.ts';
 import { createPayments, type Payments } from './payments/payment-config.ts';
+import { exportPaymentCounters } from './payments/payment-metrics.ts';
 import type { FiscalProvider } from './payments/providers/fiscal-provider.ts';
 import type { EventIngestStore } from './ports.ts';
 import type { StoreLocation } from './store/connect.ts';
@@ -87,6 +88,7 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
           onSettled: () => options.onApiWrite?.(),
           fiscal: options.fiscalProvider,
         });
+  if (payments !== undefined) exportPaymentCounters(metrics.registry, payments.counters);
   const api = await buildApi(
     {
       store,

@@ -83,7 +83,7 @@ export const cloudConfigSchema = z.strictObject({
   notifications: notificationConfigSchema.optional(),
   /** Console sign-in and its first admin (cloud/users/console-config.ts). */
   console: consoleConfigSchema.prefault({}),
-  /** Absent: no SBP, receipts to nobody (see cloud/README.md, "Payments"). */
+  /** Absent: no SBP, and receipts stay queued unsent (cloud/README.md, "Payments"). */
   payments: paymentConfigSchema.optional(),
 });
 export type CloudConfig = z.infer<typeof cloudConfigSchema>;

@@ -28,6 +28,8 @@ const METHODS = {
     a.payRental(args[0] as { size: string; hours: number; method: string }),
   payOverdue: (a: Agent, args: unknown[]) => a.payOverdue(String(args[0]), String(args[1])),
   payment: (a: Agent, args: unknown[]) => a.payment(String(args[0])),
+  offerReceipt: (a: Agent, args: unknown[]) =>
+    a.offerReceipt(args[0] as { paymentId: string; channel: string; contact: string }),
   recoverPayments: async (a: Agent) => {
     await a.recoverPayments();
     return true;

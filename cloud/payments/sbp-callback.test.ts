@@ -167,6 +167,10 @@ describe('SBP through the cloud: QR, signed callback, confirm over MQTT', () => 
     const stale = await callback(raw, signSbpCallback(SECRET, Date.now() - 3_600_000, raw));
     expect(stale).toMatchObject({ status: 401, body: { message: 'callback signature: stale' } });
     expect(service.cloud.payments?.counters.callbacksRefused).toBe(refusedBefore + 4);
+    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(
+      `postamat_payments_total{counter="callbacksRefused"} ${refusedBefore + 4}`,
+    );
     expect(await order()).toMatchObject({
       paid: false,
       payments: [{ state: 'started' }],
@@ -219,5 +223,24 @@ describe('SBP through the cloud: QR, signed callback, confirm over MQTT', () => 
       'the receipt accepted',
     );
     expect((await order()).receipts).toHaveLength(1);
+  });
+
+  it('a refund the locker asks for is made through the provider, with one refund receipt', async () => {
+    await emit(T.paymentRefundRequested, {
+      paymentId: 'pay-1',
+      orderId,
+      amountKopecks: 250_00,
+      reason: 'cell did not open',
+    });
+    await waitFor(async () => (await order()).payments[0]?.state === 'refunded', 'the refund');
+    expect(
+      service.cloud.payments?.simulatedSbp?.operations().get(operationId)?.refunds,
+    ).toHaveLength(1);
+    await waitFor(
+      async () => (await order()).receipts.find((r) => r.kind === 'refund')?.status === 'accepted',
+      'the refund receipt accepted',
+    );
+    expect((await order()).receipts.map((r) => r.kind)).toEqual(['sale', 'refund']);
+    expect((await order()).paid).toBe(false);
   });
 });

@@ -29,6 +29,8 @@ export async function provisionLocker(input: {
   readonly syncExtra?: Record<string, unknown>;
   /** Where the locker stands (the console's map and search); a central Moscow street if not said. */
   readonly place?: { readonly address: string; readonly lat: number; readonly lon: number };
+  /** Other sections the installer adds (e.g. `payments`). */
+  readonly extra?: Record<string, unknown>;
 }): Promise<RunningLocker> {
   const cells = Array.from({ length: input.channels }, (_, i) => ({
     cellId: `C${i + 1}`,
@@ -62,6 +64,7 @@ export async function provisionLocker(input: {
       control: 'stdio',
       logLevel: 'warn',
       timings: { tickMs: 50 },
+      ...input.extra,
     }),
   );
   const agent = await AgentProcess.start(input.bundle, configFile);
