@@ -28,7 +28,19 @@ const GOOD_BODIES: Record<string, unknown> = {
   },
   'POST /v1/operator/lockers/{id}/remote-open': { cellId: 'M1', reason: 'check it' },
   'POST /v1/operator/lockers/{id}/cells/{cellId}/service': { inService: false, reason: 'broken' },
+  'POST /v1/session': { email: 'a@b.example', password: 'wrong-password' },
+  'POST /v1/admin/users': {
+    email: 'u@b.example',
+    name: 'U',
+    password: '0123456789',
+    role: 'viewer',
+  },
+  'POST /v1/operator/alarms/{id}/resolve': { note: 'fixed' },
+  'POST /v1/operator/tenants': { name: 't', kind: 'shop' },
 };
+
+/** Never answered to the end by design (SSE); cloud/live/live-stream.test.ts reads it over HTTP. */
+const ENDLESS = new Set(['GET /v1/operator/stream']);
 
 const noise = fc.oneof(
   fc.jsonValue(),
@@ -66,9 +78,11 @@ describe('API fuzz: no input makes a 5xx', () => {
     const doc = (await api.app.inject({ url: '/openapi.json' })).json() as {
       paths: Record<string, object>;
     };
-    routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
-    );
+    routes = Object.entries(doc.paths)
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
+      )
+      .filter((r) => !ENDLESS.has(`${r.method} ${r.path}`));
     routes.push({ method: 'GET', path: '/metrics' }, { method: 'GET', path: '/openapi.json' });
   });
   afterAll(async () => {

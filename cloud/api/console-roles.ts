@@ -48,7 +48,9 @@ export function requireRole(request: FastifyRequest, needed: UserRole): void {
 /** Checked before the body is read: a viewer gets 403 whatever it sends. */
 export function installRolePolicy(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    if (request.caller?.user === undefined) return;
-    requireRole(request, roleFor(request.method, request.routeOptions.url ?? ''));
+    const url = request.routeOptions.url;
+    // No route matched: the 404 handler answers, not the role table.
+    if (request.caller?.user === undefined || url === undefined) return;
+    requireRole(request, roleFor(request.method, url));
   });
 }

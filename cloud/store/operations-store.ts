@@ -119,7 +119,12 @@ export function operationsStore(ctx: StoreContext) {
         .where('lockers.operator_id', '=', operatorId)
         .orderBy('alarms.raised_at', 'desc')
         .limit(1000);
-      if (openOnly) query = query.where('alarms.cleared_at', 'is', null);
+      // Open: the locker has not cleared it and nobody resolved it in the console.
+      if (openOnly) {
+        query = query
+          .where('alarms.cleared_at', 'is', null)
+          .where('alarms.resolved_at', 'is', null);
+      }
       return (await query.execute()).map((a) => ({
         id: a.id,
         lockerId: a.locker_id,
