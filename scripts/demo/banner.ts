@@ -37,9 +37,6 @@ export function banner({
     ...lockers.map((l) => `  kiosk      ${l.kioskUrl}   ${l.id} — ${l.address}`),
     `  data       ${settings.dataDir}   (logs in ${settings.dataDir}/logs)`,
     '',
-    ...(state.consoleAdmin === undefined
-      ? []
-      : [`Console sign-in: ${state.consoleAdmin.email} / ${state.consoleAdmin.password}`, '']),
     'API keys (kept in data/demo.json):',
     `  operator          ${state.operatorKey}`,
     ...state.tenants.map((t) => `  ${t.name.padEnd(18)}${t.apiKey}`),

@@ -9,7 +9,6 @@ export interface DemoState {
   readonly adminKey: string;
   readonly operatorKey: string;
   /** The operator's console admin (absent in data from before the console). */
-  readonly consoleAdmin?: { readonly email: string; readonly password: string };
   readonly tenants: { readonly name: string; readonly tenantId: string; readonly apiKey: string }[];
   readonly lockers: { readonly id: string; readonly configFile: string }[];
   /** One courier for each of the first three marketplaces. */
@@ -66,16 +65,6 @@ export async function seedNetwork(
     adminKey,
     { name: 'Постамат-Сити' },
   );
-  const consoleAdmin = {
-    email: 'admin@postamat.demo',
-    password: randomBytes(9).toString('base64url'),
-  };
-  await api.call('POST', '/v1/admin/users', adminKey, {
-    ...consoleAdmin,
-    name: 'Администратор',
-    role: 'admin',
-    operatorId: operator.operatorId,
-  });
   const tenants = [];
   for (const t of DEMO_TENANTS) {
     const created = await api.call<{ tenantId: string; apiKey: string }>(
@@ -119,7 +108,6 @@ export async function seedNetwork(
   const state: DemoState = {
     adminKey,
     operatorKey: operator.apiKey,
-    consoleAdmin,
     tenants,
     lockers,
     couriers,
