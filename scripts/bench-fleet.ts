@@ -97,7 +97,9 @@ async function main(): Promise<void> {
       const [broker, engine] = config.split('-') as ['embedded' | 'mosquitto', Engine];
       if (!values['no-raw'] && !rawDone.has(broker)) {
         rawDone.add(broker);
-        await rawRows(broker);
+        await rawRows(broker).catch((error: unknown) =>
+          row(`raw ${broker}`, 'FAILED', String(error).slice(0, 200), ''),
+        );
       }
       console.log(`${config}:`);
       await runFleetPhases({

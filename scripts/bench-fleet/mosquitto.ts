@@ -44,6 +44,9 @@ export class OwnMosquitto {
         ...auth,
         'persistence false',
         'max_connections -1',
+        // One subscriber (the cloud, or the raw reference's) takes every locker's messages: the
+        // default queue of 1,000 per client would drop QoS 1 messages in a burst.
+        'max_queued_messages 1000000',
         `user ${userInfo().username}`,
       ].join('\n'),
     );

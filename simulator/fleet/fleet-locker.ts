@@ -2,13 +2,14 @@ import type { Logger } from 'pino';
 import { Agent } from '../../agent/agent.ts';
 import type { AgentConfig } from '../../agent/config.ts';
 import { TestPaymentProvider } from '../../agent/services/payment-provider.ts';
-import { Store } from '../../agent/store/store.ts';
+import type { Store } from '../../agent/store/store.ts';
 import type { BackoffPolicy } from '../../agent/sync/domain/reconnect-backoff.ts';
 import { LockerSyncClient } from '../../agent/sync/locker-sync-client.ts';
 import { CELL_SIZE_DIMENSIONS, type Clock, systemClock } from '../../protocol/index.ts';
 import { SimBoard } from '../sim-board.ts';
 import { simulatePerson } from '../sim-person.ts';
 import { SimulatedLockBoard } from '../simulated-lock-board.ts';
+import { openFleetStore } from './store-template.ts';
 
 /** What one simulated locker needs: the config file the cloud issued at provisioning. */
 export interface FleetLockerOptions {
@@ -48,7 +49,7 @@ export class FleetLocker {
     const sync = config.sync;
     if (sync === undefined) throw new Error(`locker ${config.lockerId}: issued config has no sync`);
     this.lockerId = config.lockerId;
-    this.store = Store.open(':memory:', config.lockerId, clock);
+    this.store = openFleetStore(config.lockerId, clock);
     seedCells(this.store, config);
     this.sims = boardAddresses(config).map(
       (address) =>
