@@ -9,10 +9,10 @@ import { launchChromium, openKiosk, screenshot, tapCode } from './testing/kiosk-
 import { COURIER, type KioskHarness, LOCKER, startKioskHarness } from './testing/kiosk-harness.ts';
 
 /**
- * The COD pay screen in Chromium: the real agent and kiosk, the simulator's doors, and the
+ * The pay screens in Chromium (COD pickup, rental by card or SBP): the real agent and kiosk, the simulator's doors, and the
  * simulated card terminal on a real pty behind the production ECR driver.
  */
-describe('kiosk in Chromium: paying on pickup', () => {
+describe('kiosk in Chromium: paying at the locker (COD pickup, rentals)', () => {
   let browser: Browser;
   let h: KioskHarness;
   let pos: Awaited<ReturnType<typeof terminalOnPty>>;
