@@ -94,13 +94,6 @@ export interface KioskBackend {
     size: string;
     hours: number;
   }): BackendResult<{ size: string; hours: number; priceKopecks: number }>;
-  startRental(input: { size: string; hours: number; paymentMethod: string }): BackendResult<{
-    orderId: string;
-    code: string;
-    cellId: string;
-    priceKopecks: number;
-    until: number;
-  }>;
   rentalOpen(
     code: string,
     finish?: boolean,

@@ -64,12 +64,6 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
   'GET /api/cells': (ctx) => ({ ok: true, cells: ctx.backend.cells() }),
   'POST /api/code': (ctx, b) => ctx.backend.enterCode(str(b, 'code', 16)),
   'POST /api/qr': (ctx, b) => ctx.backend.collectByQr(str(b, 'text', 256)),
-  'POST /api/rental': (ctx, b) =>
-    ctx.backend.startRental({
-      size: str(b, 'size', 4),
-      hours: int(b, 'hours'),
-      paymentMethod: str(b, 'paymentMethod', 64),
-    }),
   'POST /api/rental/quote': (ctx, b) =>
     ctx.backend.rentalQuote({ size: str(b, 'size', 4), hours: int(b, 'hours') }),
   'POST /api/rental/open': (ctx, b) =>

@@ -66,7 +66,7 @@ describe('kiosk server: bad requests name the field', () => {
   it.each([
     ['/api/code', '{not json', 'body'],
     ['/api/code', { code: 123456 }, 'code'],
-    ['/api/rental', { size: 'M', hours: '3', paymentMethod: 'card' }, 'hours'],
+    ['/api/pay/rental', { size: 'M', hours: '3', method: 'pos' }, 'hours'],
     ['/api/courier/login', { badge: 7, pin: '1234' }, 'badge'],
   ])('%s with %j → 400 naming %s', async (path, body, field) => {
     const res = await post(path, body);
@@ -81,6 +81,12 @@ describe('kiosk server: bad requests name the field', () => {
     await post('/api/technician/login', { pin: TECHNICIAN_PIN });
     const status = await call('GET', '/api/technician/status');
     expect(status.body.diagnostics).toMatchObject({ kioskBadRequests: { 'bad-payload': 2 } });
+  });
+
+  it('a rental is only started by paying: the old unpaid route is gone', async () => {
+    const res = await post('/api/rental', { size: 'M', hours: 3, paymentMethod: 'card' });
+    expect(res.status).toBe(404);
+    expect(h.agent.cells().filter((c) => c.state !== 'free')).toEqual([]);
   });
 
   it('GET on a POST route is a 405', async () => {

@@ -1,5 +1,18 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFinished,
+} from 'vitest';
+import { DEFAULT_SERIAL } from '../drivers/bus/rtu-timing.ts';
+import { serialPortBinding } from '../drivers/bus/serial-port-binding.ts';
+import { EcrTerminal } from '../drivers/payment-terminal/ecr-terminal.ts';
+import { terminalOnPty } from '../drivers/payment-terminal/testing/terminal-on-pty.ts';
 import {
   launchChromium,
   openKiosk,
@@ -174,6 +187,16 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
   });
 
   it('a rental: size with what is free, period, payment, code shown; the code reopens and ends it', async () => {
+    // A rental is paid at the card terminal: the simulated one on a real pty, the real ECR driver.
+    await h.close();
+    const pos = await terminalOnPty();
+    pos.terminal.offlineCapable = true;
+    const ecr = new EcrTerminal({ binding: serialPortBinding(pos.agentPath, DEFAULT_SERIAL) });
+    onTestFinished(async () => {
+      await ecr.close();
+      await pos.close();
+    });
+    h = await startKioskHarness({ paymentChannels: { terminal: ecr, sbp: false } });
     const { page, errors } = await openKiosk(browser, h.kiosk.url);
     await page.getByTestId('rent').click();
     await page.getByTestId('rent-new').click();
@@ -191,11 +214,13 @@ describe('kiosk in Chromium: residents and couriers, real agent and simulated do
       .waitFor({ timeout: 10_000 });
     await screenshot(page, 'rental-payment');
     await page.getByTestId('pay-card').click();
+    await page.getByTestId('pay-paid').waitFor({ timeout: 10_000 });
+    await page.getByTestId('to-door').click();
     await page.locator('[data-testid="cell-5"][data-door="open"]').waitFor({ timeout: 10_000 });
     const code = (await page.locator('.rental-note .code').textContent()) ?? '';
     expect(code).toMatch(/^[0-9]{6}$/);
     await screenshot(page, 'rental-paid');
-    expect(h.payments.charges.map((c) => c.amountKopecks)).toEqual([22_900]);
+    expect(pos.terminal.charges().map((c) => c.amountKopecks)).toEqual([22_900]);
     h.closeDoor('5');
     await page.getByTestId('done').waitFor({ timeout: 10_000 });
     await page.getByTestId('home').click();

@@ -63,7 +63,13 @@ function rentalNote(rental) {
     h(
       'span',
       null,
-      t('door.rental.paid', { price: money(rental.priceKopecks), until: clockTime(rental.until) }),
+      // A rental paid on the pay screen knows its price; its end is on the receipt and the code.
+      typeof rental.until === 'number'
+        ? t('door.rental.paid', {
+            price: money(rental.priceKopecks),
+            until: clockTime(rental.until),
+          })
+        : t('door.rental.paidOnly', { price: money(rental.priceKopecks) }),
     ),
   );
 }

@@ -7,11 +7,18 @@ import { openedCells } from './door.js';
 /** @typedef {import('./index.js').Screen} Screen */
 
 /**
- * Paying before a cell opens: a cash-on-delivery pickup (`purpose: 'cod'`) or an overdue rental
- * (`'overdue'`). Steps: choose (amount, card or SBP) → card (tap/insert, progress) or qr (QR
- * with countdown) → paid (receipt offer, then the door screen) or failed (why).
+ * Paying before a cell opens: a cash-on-delivery pickup (`purpose: 'cod'`), an overdue rental
+ * (`'overdue'`) or a new rental (`'rental'`, with `size` and `hours`, and the `method` already
+ * chosen on the rental screen). Steps: choose (amount, card or SBP) → card (tap/insert, progress)
+ * or qr (QR with countdown) → paid (receipt offer, then the door screen) or failed (why).
  */
-const ROUTE = { cod: '/api/pay/cod', overdue: '/api/pay/overdue' };
+const ROUTE = { cod: '/api/pay/cod', overdue: '/api/pay/overdue', rental: '/api/pay/rental' };
+
+/** What the pay route needs: the code of an order, or the size and hours of a new rental. @param {any} state @param {string} method */
+function payBody(state, method) {
+  if (state.purpose === 'rental') return { size: state.size, hours: state.hours, method };
+  return { code: state.code, method };
+}
 
 /** Why a payment did not go through, in words. @param {any} result */
 function whyFailed(result) {
@@ -23,8 +30,8 @@ function whyFailed(result) {
 async function start(app, state, method) {
   app.update({ busy: true, error: null, step: method === 'pos' ? 'card' : 'qr', stage: null });
   const since = app.live.seq;
-  const route = ROUTE[/** @type {'cod' | 'overdue'} */ (state.purpose)];
-  const result = await post(route, { code: state.code, method });
+  const route = ROUTE[/** @type {'cod' | 'overdue' | 'rental'} */ (state.purpose)];
+  const result = await post(route, payBody(state, method));
   // Progress events redraw the screen meanwhile; only leaving the pay screen drops the answer.
   if (app.state.screen !== 'pay') return;
   if (!result.ok) return app.update({ busy: false, step: 'failed', error: whyFailed(result) });
@@ -35,11 +42,17 @@ async function start(app, state, method) {
 
 /** @param {import('../app.js').App} app @param {any} result @param {number} since */
 function paid(app, result, since) {
+  const rental = app.state.purpose === 'rental';
   app.update({
     busy: false,
     step: 'paid',
     paymentId: result.paymentId,
-    opened: openedCells(result, since),
+    // A new rental's code comes with the approval (card) or the first read after it (SBP).
+    opened: openedCells(
+      rental ? { ...result, priceKopecks: result.amountKopecks } : result,
+      since,
+      rental ? 'rental' : undefined,
+    ),
   });
 }
 
@@ -199,7 +212,11 @@ export const pay = {
   render: (app, state) => body(app, state),
   enter: async (app) => {
     const options = await get('/api/payments/options');
-    if (app.state.screen === 'pay') app.update({ options, step: 'choose' });
+    if (app.state.screen !== 'pay') return;
+    app.update({ options, step: 'choose' });
+    // The rental screen already asked card or SBP: pay that way at once.
+    const chosen = app.state.method;
+    if (chosen === 'pos' || chosen === 'sbp') start(app, app.state, chosen);
     const timer = setInterval(() => {
       if (app.state.screen !== 'pay') clearInterval(timer);
       else if (app.state.step === 'qr') app.render();
@@ -211,5 +228,13 @@ export const pay = {
     if (event.state === 'in-progress' && event.stage) app.update({ stage: event.stage });
     else if (state.paymentId && state.step === 'qr') refresh(app, state);
   },
-  back: (app) => app.go('home'),
+  back: (app, state) =>
+    state.purpose === 'rental'
+      ? app.go('rental', {
+          step: 'pay',
+          size: state.size,
+          hours: state.hours,
+          quote: state.amountKopecks,
+        })
+      : app.go('home'),
 };

@@ -2,7 +2,6 @@ import { get, post } from '../api.js';
 import { errorText, money, t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { h } from '../view.js';
-import { openedCells } from './door.js';
 
 /** @typedef {import('./index.js').Screen} Screen */
 
@@ -14,9 +13,10 @@ const SIZES = [
   ['XL', '43 × 60 × 60'],
 ];
 const HOURS = [1, 3, 6, 24, 72];
+/** [testid, pay-screen method, icon, title, subtitle]. */
 const METHODS = [
-  ['card', 'card', 'rental.pay.card', 'rental.pay.card.sub'],
-  ['sbp', 'phone', 'rental.pay.sbp', 'rental.pay.sbp.sub'],
+  ['card', 'pos', 'card', 'rental.pay.card', 'rental.pay.card.sub'],
+  ['sbp', 'sbp', 'phone', 'rental.pay.sbp', 'rental.pay.sbp.sub'],
 ];
 
 /** @param {any} state @param {string} size */
@@ -89,13 +89,13 @@ function payStep(app, state) {
   return h(
     'div.choices',
     null,
-    METHODS.map(([method, iconName, title, sub]) =>
+    METHODS.map(([testId, method, iconName, title, sub]) =>
       h(
         'button.choice.pay',
         {
           type: 'button',
           onClick: () => pay(app, state, method ?? ''),
-          'data-testid': `pay-${method}`,
+          'data-testid': `pay-${testId}`,
           // Nobody pays before seeing the amount.
           disabled: state.busy || typeof state.quote !== 'number',
         },
@@ -119,20 +119,18 @@ async function quote(app, state) {
   else app.update({ error: errorText(result.code), step: 'hours' });
 }
 
-/** @param {import('../app.js').App} app @param {any} state @param {string} paymentMethod */
-async function pay(app, state, paymentMethod) {
-  app.update({ busy: true, error: null });
-  const since = app.live.seq;
-  const at = app.state;
-  const result = await post('/api/rental', { size: state.size, hours: state.hours, paymentMethod });
-  if (app.state !== at) return;
-  if (result.ok) app.go('door', openedCells(result, since, 'rental'));
-  else
-    app.update({
-      busy: false,
-      error: errorText(result.code),
-      step: result.code === 'no-free-cell' ? 'size' : 'pay',
-    });
+/**
+ * Pays on the pay screen (card terminal or SBP QR); the cell opens there only once the payment
+ * is approved. @param {import('../app.js').App} app @param {any} state @param {string} method
+ */
+function pay(app, state, method) {
+  app.go('pay', {
+    purpose: 'rental',
+    size: state.size,
+    hours: state.hours,
+    amountKopecks: state.quote,
+    method,
+  });
 }
 
 const STEP_TITLES = { size: 'rental.size', hours: 'rental.period', pay: 'rental.payment' };
