@@ -89,7 +89,7 @@ async function plainMosquitto() {
 
 async function main(): Promise<void> {
   console.log(`bench:fleet — ${N} lockers, load average ${load()} at start`);
-  const bundle = bundleCloudMain();
+  const bundle = await bundleCloudMain();
   const configs = (values.configs ?? '').split(',').filter((c) => c !== '');
   const rawDone = new Set<string>();
   try {

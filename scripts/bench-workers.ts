@@ -122,7 +122,7 @@ async function run(bundle: string, dir: string, workers: number) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
-  const bundle = bundleCloudMain();
+  const bundle = await bundleCloudMain();
   const rows: string[] = [];
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   try {

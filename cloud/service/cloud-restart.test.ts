@@ -32,10 +32,10 @@ let dir: string;
 let agentBundle: string;
 let cloudBundle: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'postamat-restart-'));
   agentBundle = bundleAgentMain();
-  cloudBundle = bundleCloudMain();
+  cloudBundle = await bundleCloudMain();
 });
 
 afterAll(() => {

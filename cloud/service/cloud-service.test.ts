@@ -67,7 +67,7 @@ describe('startCloudService', () => {
   });
 
   it('cloud/main.ts exits 1 with that one line', async () => {
-    const bundle = bundleCloudMain();
+    const bundle = await bundleCloudMain();
     try {
       const start = CloudProcess.start(bundle, {
         POSTAMAT_DATA_DIR: join(dir, 'main'),

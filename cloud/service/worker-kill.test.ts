@@ -25,9 +25,9 @@ const WAIT = 90_000;
 let dir: string;
 let bundle: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'postamat-workers-'));
-  bundle = bundleCloudMain();
+  bundle = await bundleCloudMain();
 });
 
 afterAll(() => {

@@ -1,16 +1,35 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildSync } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
+/**
+ * Modules that find their files next to themselves (the console's static page) read
+ * import.meta.url; in one bundle that would be the bundle's own address, so each of our modules
+ * keeps its source file's.
+ */
+const ownImportMetaUrl: Plugin = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
 /** TEST SUPPORT — bundles cloud/main.ts once (packages stay external), like the agent's. */
-export function bundleCloudMain(): string {
+export async function bundleCloudMain(): Promise<string> {
   const outfile = join(root, '.tmp', `cloud-main-${process.pid}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
-  buildSync({
+  await build({
+    plugins: [ownImportMetaUrl],
     entryPoints: [join(root, 'cloud/main.ts')],
     bundle: true,
     platform: 'node',
