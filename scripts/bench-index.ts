@@ -10,6 +10,10 @@ const descriptions: Record<string, string> = {
   'bench:sync':
     'outbox → cloud committed store events/s and 100,000-event drain vs raw QoS 1 broker rate',
   'bench:api': 'cloud API orders/s and p99 (SQLite, PostgreSQL) vs a bare fastify route',
+  'bench:agent-scan': 'courier scan → unlock frame on the wire, through the real agent',
+  'bench:payments': 'card sale over a pty to the simulated terminal vs a bare exchange; COD pickup',
+  'bench:workers':
+    'events/s committed with 1, 2, 3 cloud workers via Mosquitto $share vs raw QoS 1',
   'bench:fleet':
     '10,000 simulated lockers: connect, memory per locker, ingest, remote-open p99, reconnect',
 };
