@@ -14,7 +14,7 @@ import { serialPortBinding } from './drivers/bus/serial-port-binding.ts';
 import { tcpBinding } from './drivers/bus/tcp-binding.ts';
 import { forwardSignals, gpioPinConfigs } from './drivers/gpio/gpio-inputs.ts';
 import { GpioSignals, onoffPinFactory, type PinFactory } from './drivers/gpio/gpio-signals.ts';
-import type { LockBoard } from './drivers/lock-board.ts';
+import type { BoardCounters, LockBoard } from './drivers/lock-board.ts';
 import { EcrTerminal } from './drivers/payment-terminal/ecr-terminal.ts';
 import { createSystemdNotifier } from './drivers/systemd-notify.ts';
 import { startKiosk } from './kiosk/kiosk-server.ts';
@@ -183,6 +183,7 @@ export async function startAgent(
             bus: b.id.split(':')[0] ?? b.id,
             address: Number(b.id.split(':')[1] ?? 1),
             online: b.isOnline(),
+            counters: busCounters(b.counters()),
           })),
         }),
       })
@@ -275,4 +276,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     process.exit(1);
   });
+}
+
+/** The counters the status carries (a board may count more than the wire contract names). */
+function busCounters(c: BoardCounters) {
+  const { framesSent, framesReceived, crcErrors, timeouts, retries, exceptions } = c;
+  return { framesSent, framesReceived, crcErrors, timeouts, retries, exceptions };
 }

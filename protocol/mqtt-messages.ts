@@ -143,6 +143,17 @@ export const statusSchema = z.strictObject({
         bus: z.string(),
         address: z.number().int().min(1).max(247),
         online: z.boolean(),
+        /** The bus master's counters for this board since the agent started. */
+        counters: z
+          .strictObject({
+            framesSent: z.number().int().nonnegative(),
+            framesReceived: z.number().int().nonnegative(),
+            crcErrors: z.number().int().nonnegative(),
+            timeouts: z.number().int().nonnegative(),
+            retries: z.number().int().nonnegative(),
+            exceptions: z.number().int().nonnegative(),
+          })
+          .optional(),
       }),
     )
     .optional(),

@@ -102,6 +102,11 @@ describe('operator console in Chromium, real cloud and lockers', () => {
     expect(rig.lockers['L-north'].sim.openedChannels).toContain(2);
     await page.getByTestId('door-events').filter({ hasText: 'дверца открылась' }).waitFor(WAIT);
     await page.getByTestId('audit').filter({ hasText: 'remote-open' }).waitFor(WAIT);
+    // The bus master's counters, as the locker's status reports them.
+    await page
+      .getByTestId('locker-health')
+      .filter({ hasText: /кадров \d+ отправлено/ })
+      .waitFor(WAIT);
     await screenshot(page, 'console-locker');
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CELL_FEATURES } from '../../../protocol/index.ts';
+import { CELL_FEATURES, statusSchema } from '../../../protocol/index.ts';
 import { operatorOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../http-error.ts';
@@ -33,9 +33,7 @@ const lastStatus = z
     uptimeS: z.number().optional(),
     outboxDepth: z.number().optional(),
     syncVersion: z.number().optional(),
-    boards: z
-      .array(z.object({ bus: z.string(), address: z.number(), online: z.boolean() }))
-      .optional(),
+    boards: statusSchema.shape.boards,
   })
   .nullable()
   .describe('the last status message the locker sent, as it sent it');

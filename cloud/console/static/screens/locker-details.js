@@ -62,6 +62,12 @@ function health(sync) {
       t('locker.board', { bus: b.bus, board: b.address }),
       known('board', b.online ? 'online' : 'offline'),
     ]);
+    if (b.counters) {
+      rows.push([
+        t('locker.busCountersOf', { bus: b.bus, board: b.address }),
+        t('locker.busCounters', b.counters),
+      ]);
+    }
   }
   return h(
     'table.kv',
