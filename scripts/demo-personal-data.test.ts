@@ -152,6 +152,20 @@ describe('a full demo run', () => {
     const keys = messages.map((m) => `${m.orderId} ${m.event}`);
     expect(new Set(keys).size).toBe(keys.length);
 
+    // The cloud booked the card payment (S for an hour: 99 ₽ at the demo tariff) and opened the
+    // sealed receipt contact with the demo's receipt key: its views show it masked only.
+    const receipt = await eventually('the walk-in receipt with its contact', 60_000, async () => {
+      const { receipts } = await api.call<{
+        receipts: { paymentId: string; amountKopecks: number; contact: unknown }[];
+      }>('GET', '/v1/operator/receipts', state.operatorKey);
+      const r = receipts.find((x) => x.paymentId === walkIn.paymentId);
+      return r?.contact ? r : undefined;
+    });
+    expect(receipt).toMatchObject({
+      amountKopecks: 9_900,
+      contact: { channel: 'sms', masked: masked(WALK_IN.phone) },
+    });
+
     expect(await run.stop()).toBe(0);
     demo = undefined;
 
