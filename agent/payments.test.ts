@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventsOf } from './testing/agent-fixture.ts';
+import { eventsOf, LOCKER } from './testing/agent-fixture.ts';
 import { makePaymentRig, type PaymentRig } from './testing/payment-rig.ts';
 
 /**
@@ -191,5 +191,22 @@ describe('rental by the synced tariff', () => {
       'rental',
       'rental-overdue',
     ]);
+  });
+
+  it('refuses a rental its tariff prices at nothing, clearly, taking no cell and no money', async () => {
+    const version = r.agent.sync.syncVersion();
+    r.agent.sync.applySync({
+      lockerId: LOCKER,
+      kind: 'delta',
+      version: version + 1,
+      baseVersion: version,
+      issuedAt: Date.now(),
+      tariffs: [{ size: 'M', firstHourKopecks: 0, nextHourKopecks: 0, dayCapKopecks: 14900 }],
+    });
+    const rent = await r.agent.payRental({ size: 'M', hours: 2, method: 'pos' });
+    expect(rent).toMatchObject({ ok: false, code: 'invalid-state' });
+    expect(r.terminal.charges()).toEqual([]);
+    expect(eventsOf(r.store, 'payment.started')).toEqual([]);
+    expect(r.sim.openings()).toEqual([]);
   });
 });

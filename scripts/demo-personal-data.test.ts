@@ -19,6 +19,8 @@ const LOCKER = DEMO_LOCKERS[0]!.id;
 /** Two more people, booked by this test: one English-speaking, one Russian. */
 const NEIGHBOUR = { phone: '+79990007788', language: 'en' } as const;
 const TENANT = { phone: '+79990009900', language: 'ru' } as const;
+/** A walk-in renter who asks for the receipt by SMS (sealed to the cloud's receipt key). */
+const WALK_IN = { phone: '+79990004455' } as const;
 const PHONES = [...Object.values(DEMO_PEOPLE).map((p) => p.phone), NEIGHBOUR.phone, TENANT.phone];
 const masked = (phone: string) => `+7 *** ***-${phone.slice(-4, -2)}-${phone.slice(-2)}`;
 
@@ -100,10 +102,19 @@ describe('a full demo run', () => {
       (await statusOf(gift.id)) === 'ready-for-pickup' ? true : undefined,
     );
     expect(await kiosk('/api/code', { code: gift.codes.pickup })).toMatchObject({ ok: true });
-    // A walk-in rental: the locker draws the code itself.
-    const walkIn = await kiosk('/api/rental', { size: 'S', hours: 1, paymentMethod: 'card' });
-    expect(walkIn).toMatchObject({ ok: true });
+    // A walk-in rental paid by card at the locker's (simulated) terminal: the locker draws the
+    // code itself and shows it once the payment is approved; the renter asks for a receipt by SMS.
+    const walkIn = await kiosk('/api/pay/rental', { size: 'S', hours: 1, method: 'pos' });
+    expect(walkIn).toMatchObject({ ok: true, method: 'pos', state: 'approved' });
+    expect(walkIn.code).toMatch(/^[0-9]{6}$/);
     codes.push(String(walkIn.code));
+    expect(
+      await kiosk('/api/receipt', {
+        paymentId: walkIn.paymentId,
+        channel: 'sms',
+        contact: WALK_IN.phone,
+      }),
+    ).toMatchObject({ ok: true });
     await eventually('the walk-in rental to finish', 30_000, async () => {
       const r = await kiosk('/api/rental/open', { code: walkIn.code, finish: true });
       return r.ok ? true : undefined;
@@ -141,6 +152,20 @@ describe('a full demo run', () => {
     const keys = messages.map((m) => `${m.orderId} ${m.event}`);
     expect(new Set(keys).size).toBe(keys.length);
 
+    // The cloud booked the card payment (S for an hour: 99 ₽ at the demo tariff) and opened the
+    // sealed receipt contact with the demo's receipt key: its views show it masked only.
+    const receipt = await eventually('the walk-in receipt with its contact', 60_000, async () => {
+      const { receipts } = await api.call<{
+        receipts: { paymentId: string; amountKopecks: number; contact: unknown }[];
+      }>('GET', '/v1/operator/receipts', state.operatorKey);
+      const r = receipts.find((x) => x.paymentId === walkIn.paymentId);
+      return r?.contact ? r : undefined;
+    });
+    expect(receipt).toMatchObject({
+      amountKopecks: 9_900,
+      contact: { channel: 'sms', masked: masked(WALK_IN.phone) },
+    });
+
     expect(await run.stop()).toBe(0);
     demo = undefined;
 
@@ -150,7 +175,8 @@ describe('a full demo run', () => {
     );
     const apiKeys = [state.adminKey, state.operatorKey, ...state.tenants.map((t) => t.apiKey)];
     const keySecrets = apiKeys.flatMap((k) => [k, k.split('.')[1] ?? k]);
-    const phones = PHONES.flatMap(phoneForms);
+    const phones = [...PHONES, WALK_IN.phone].flatMap(phoneForms);
+    const receiptKey = readFileSync(join(dataDir, 'receipt.key'), 'utf8');
     expect(lockerSecrets.length).toBeGreaterThanOrEqual(6);
     expect(codes.length).toBeGreaterThan(12);
 
@@ -160,12 +186,12 @@ describe('a full demo run', () => {
     const logText = [...logs.map((l) => l.text), run.stderr.join('')].join('\n');
     expect(logText).toContain('notification.attempt');
     expect(logText).toContain('kiosk.listening');
-    const everything = [...codes, ...phones, ...keySecrets, ...lockerSecrets, pdKey];
+    const everything = [...codes, ...phones, ...keySecrets, ...lockerSecrets, pdKey, receiptKey];
     expect(leaked(logText, everything)).toEqual([]);
     // The terminal is the demo's screen: it shows keys and codes to type, never a phone or the
     // PD key or a locker's secret; the message feed masks codes too.
     const screen = run.stdout.join('\n');
-    expect(leaked(screen, [...phones, ...lockerSecrets, pdKey])).toEqual([]);
+    expect(leaked(screen, [...phones, ...lockerSecrets, pdKey, receiptKey])).toEqual([]);
     expect(leaked(feed.join('\n'), codes)).toEqual([]);
 
     // Databases: the cloud's SQLite and every locker's, raw bytes with their WAL.

@@ -129,7 +129,7 @@ describe('npm start', () => {
     }
   }
 
-  it('books a delivery with the printed key, deposits and collects it at a kiosk, stops cleanly, and keeps the data', async () => {
+  it('books a delivery with the printed key, deposits and collects it at a kiosk, pays the COD parcel by card, stops cleanly, and keeps the data', async () => {
     const demo = await startDemo(env);
     const api = match(demo.banner, /API\s+(http:\/\/\S+)\/v1/);
     const key = match(demo.banner, /Яндекс Маркет\s+(pk_\S+)/);
@@ -193,6 +193,25 @@ describe('npm start', () => {
     await expect.poll(status, { timeout: 30_000, interval: 250 }).toBe('collected');
     expect(errors).toEqual([]);
     await page.close();
+
+    // Cash on delivery, as the banner tells: the code asks for 1 499 ₽, the demo's simulated
+    // card terminal approves, and only then does the door open.
+    const codKiosk = match(demo.banner, /Pay cash on delivery: open (http:\/\/\S+),/);
+    const codCode = match(demo.banner, /Pay cash on delivery: .* type (\d+), pay/);
+    const cod = await openKiosk(browser, codKiosk);
+    await cod.page.getByTestId('collect').click();
+    await tapCode(cod.page, codCode);
+    await cod.page
+      .getByTestId('amount')
+      .filter({ hasText: /1\s?499/ })
+      .waitFor({ timeout: 15_000 });
+    await cod.page.getByTestId('pay-pos').click();
+    await cod.page.getByTestId('pay-paid').waitFor({ timeout: 20_000 });
+    await screenshot(cod.page, 'demo-cod-paid');
+    await cod.page.getByTestId('to-door').click();
+    await cod.page.getByTestId('done').waitFor({ timeout: 20_000 });
+    expect(cod.errors).toEqual([]);
+    await cod.page.close();
 
     // The operator console: the printed sign-in works out of the box and shows the three lockers.
     const operator = await openConsole(browser, consoleUrl);

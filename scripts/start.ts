@@ -9,6 +9,15 @@ import { ensureConsoleUser } from './demo/console-user.ts';
 import { DEMO_LOCKERS } from './demo/layouts.ts';
 import { messageFeed } from './demo/message-feed.ts';
 import { courierDailyCode } from './demo/orders.ts';
+import {
+  agentPaymentEnv,
+  cloudPaymentEnv,
+  type DemoTerminal,
+  demoReceiptKey,
+  ensureTariffs,
+  startTerminals,
+  stopTerminals,
+} from './demo/payments.ts';
 import { notificationEnv } from './demo/personal-data.ts';
 import { busyPorts } from './demo/ports.ts';
 import { adminKeyFor, type DemoState, loadState, saveState, seedNetwork } from './demo/seed.ts';
@@ -69,10 +78,12 @@ async function main(): Promise<void> {
   const adminKey = adminKeyFor(settings.dataDir);
   const api = new ApiClient(`http://${settings.host}:${settings.apiPort}`);
   const parts: DemoProcess[] = [];
+  let terminals: DemoTerminal[] = [];
   let feed: ReturnType<typeof messageFeed> | undefined;
   const stopAll = async () => {
     await Promise.all(parts.filter((p) => p.name !== 'cloud').map((p) => p.stop()));
     await Promise.all(parts.filter((p) => p.name === 'cloud').map((p) => p.stop()));
+    await stopTerminals(terminals);
   };
   let stopping = false;
   const onSignal = () => {
@@ -97,6 +108,8 @@ async function main(): Promise<void> {
       POSTAMAT_ADMIN_KEY: adminKey,
       // Notifications on, through the recording provider the console shows (masked).
       ...notificationEnv(settings.dataDir),
+      // Payments: the simulated SBP bank, receipts recorded, the receipt key in data/receipt.key.
+      ...cloudPaymentEnv(settings.dataDir),
     });
     parts.push(cloud);
     // The cloud logs this line once its broker, store and HTTP server are all up.
@@ -114,14 +127,23 @@ async function main(): Promise<void> {
         agentConfig(settings, i, p),
       );
     }
-    console.log('starting three locker agents…');
+    await ensureTariffs(
+      api,
+      state.operatorKey,
+      state.lockers.map((l) => l.id),
+    );
+    console.log('starting three locker agents, each with a simulated card terminal…');
+    // In this process, on pty pairs: the agents open them as serial ports; Ctrl-C closes them.
+    terminals = await startTerminals(state.lockers.length);
+    const { publicKeyPem } = demoReceiptKey(settings.dataDir);
     const agents = new Map<string, DemoProcess>();
-    for (const locker of state.lockers) {
+    for (const [i, locker] of state.lockers.entries()) {
       const agent = new DemoProcess(
         locker.id,
         'agent/main.ts',
         ['--config', locker.configFile],
         join(logs, `${locker.id}.log`),
+        agentPaymentEnv(terminals[i]!, publicKeyPem),
       );
       parts.push(agent);
       agents.set(locker.id, agent);

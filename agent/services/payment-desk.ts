@@ -63,6 +63,14 @@ export class PaymentDesk {
   async payRental(input: { size: string; hours: number; method: string }): Promise<PaymentAnswer> {
     return guardPayment(async () => {
       const { size, hours, priceKopecks } = priceOf(this.ctx, input);
+      // A zero price is a tariff nobody set (the network's default grid), not a gift: a payment
+      // of nothing cannot be recorded, and a cell must not be handed out unpriced.
+      if (priceKopecks === 0) {
+        throw new PostamatError(
+          'invalid-state',
+          `a ${hours} h rental of size ${size} is not priced at this locker: bind a storage profile`,
+        );
+      }
       const code = newRentalCode();
       return this.take(
         input.method,

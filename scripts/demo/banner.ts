@@ -11,6 +11,8 @@ export interface BannerInput {
   readonly consoleUser: { readonly email: string; readonly password: string };
 }
 
+const rub = (kopecks: number) => `${(kopecks / 100).toLocaleString('ru-RU')} ₽`;
+
 /** What a newcomer needs after `npm start`: where to look, which keys, what to type. */
 export function banner({
   settings,
@@ -52,6 +54,18 @@ export function banner({
     const kiosk = lockers.find((l) => l.id === ready.lockerId)?.kioskUrl;
     lines.push(`Collect a parcel: open ${kiosk}, tap «Получить посылку», type ${ready.code}.`);
   }
+  const cod = state.orders.find(
+    (o) => o.codKopecks !== undefined && statuses.get(o.orderId) === 'ready-for-pickup',
+  );
+  if (cod?.code) {
+    const kiosk = lockers.find((l) => l.id === cod.lockerId)?.kioskUrl;
+    lines.push(
+      `Pay cash on delivery: open ${kiosk}, tap «Получить посылку», type ${cod.code}, pay ${rub(cod.codKopecks ?? 0)} by card (the simulated terminal approves) or SBP.`,
+    );
+  }
+  lines.push(
+    `Rent a cell: at any kiosk tap «Арендовать ячейку» → «Новая аренда», pick a size and hours, pay by card; the code is shown once.`,
+  );
   if (waiting && courierCode) {
     const kiosk = lockers.find((l) => l.id === waiting.lockerId)?.kioskUrl;
     lines.push(

@@ -16,6 +16,8 @@ export interface OrderBody {
   readonly barcode: string;
   /** The person the network notifies (resident-to-resident, rental, service round trip). */
   readonly recipient?: { readonly phone: string; readonly language: string };
+  /** A delivery paid at the locker (cloud/README.md, "Payments"). */
+  readonly cashOnDelivery?: { readonly amountKopecks: number };
 }
 
 /** Books through the API; `code` is the first code, `codes` every code by purpose. */

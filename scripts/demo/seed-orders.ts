@@ -60,6 +60,7 @@ export async function seedOrders(
   if (!collected.ok) throw new Error(`collecting ${done.barcode} failed: ${collected.message}`);
   await orderReaches(api, wb.apiKey, done.orderId, 'collected');
   orders.push(seeded(done, 'collected by the recipient'));
+  orders.push(await codParcel(api, state, agent(second), wb));
 
   const ret = await book(api, lamoda, {
     kind: 'return',
@@ -79,6 +80,34 @@ export async function seedOrders(
   orders.push(seeded(cleaning, 'coat for dry cleaning; the resident deposits it with this code'));
   orders.push(...(await selfRunOrders(api, network, agent(first), agent(second), first, second)));
   return orders;
+}
+
+/** What the demo's cash-on-delivery parcel costs: 1 499 ₽. */
+export const DEMO_COD_KOPECKS = 149_900;
+
+/**
+ * A cash-on-delivery parcel in the locker: the recipient's code asks for the money first, paid
+ * at the kiosk by card (the simulated terminal approves) or by the SBP QR.
+ */
+async function codParcel(
+  api: ApiClient,
+  state: DemoState,
+  agent: DemoProcess,
+  tenant: DemoState['tenants'][number],
+): Promise<SeededOrder> {
+  const cod = await book(api, tenant, {
+    kind: 'delivery',
+    lockerId: agent.name,
+    size: 'S',
+    barcode: 'WB-COD-1499',
+    cashOnDelivery: { amountKopecks: DEMO_COD_KOPECKS },
+  });
+  await courierDeposits(api, agent, state, cod);
+  await orderReaches(api, tenant.apiKey, cod.orderId, 'ready-for-pickup');
+  return {
+    ...seeded(cod, 'cash on delivery, 1 499 ₽: pay at the kiosk with this code'),
+    codKopecks: DEMO_COD_KOPECKS,
+  };
 }
 
 /**

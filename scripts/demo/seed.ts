@@ -26,6 +26,8 @@ export interface SeededOrder {
   readonly barcode: string;
   readonly code: string | undefined;
   readonly story: string;
+  /** Cash on delivery: what the recipient pays at the kiosk before the door opens. */
+  readonly codKopecks?: number;
 }
 
 export const DEMO_TENANTS = [
