@@ -146,7 +146,12 @@ describe.each(ENGINES)('cloud process (%s) killed and restarted', (engine) => {
         'the remote open applied after the locker came back',
         WAIT,
       );
-      expect(locker.sim.openedChannels).toContain(4);
+      // The result is committed with the door op's start; the coil is pulsed just after it.
+      await waitFor(
+        async () => locker.sim.openedChannels.includes(4),
+        'the simulated board pulsed channel 4',
+        WAIT,
+      );
 
       const timeline = (await orderOf(call, tenantKey, first.orderId)).timeline.map(
         (t) => t.status,
