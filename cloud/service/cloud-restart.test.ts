@@ -148,7 +148,7 @@ describe.each(ENGINES)('cloud process (%s) killed and restarted', (engine) => {
       );
       // The result is committed with the door op's start; the coil is pulsed just after it.
       await waitFor(
-        async () => locker.sim.openedChannels.includes(4),
+        async () => locker?.sim.openedChannels.includes(4) === true,
         'the simulated board pulsed channel 4',
         WAIT,
       );
