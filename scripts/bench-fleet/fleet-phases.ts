@@ -60,6 +60,8 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     await fleet.until((s) => s.connected === N, 'all connected', 900_000);
     row('connect all lockers', seconds(performance.now() - t), 'target < 30 s');
     await fleet.until(drained, 'first statuses and layout events drained', 900_000);
+    // On purpose, not a wait for an event: "idle" RSS is read after the connect storm's garbage
+    // and buffers have had a few seconds to be collected and returned.
     await settle(5_000);
     const rssIdle = cloud.rss();
     row(
@@ -84,6 +86,7 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     );
 
     fleet.setRate(input.rate);
+    // On purpose: remote opens are timed under steady background traffic, not its ramp-up.
     await settle(3_000);
     const opens = await remoteOpens({
       api: cloud.httpUrl,

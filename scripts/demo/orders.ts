@@ -49,6 +49,7 @@ export async function eventually<T>(
     if (value !== undefined) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    // The demo sees the cloud only through its HTTP API, so a bounded poll is its event here.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

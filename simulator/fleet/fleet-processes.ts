@@ -21,6 +21,8 @@ export interface FleetProcessOptions {
 /** One child process of the fleet and its latest report. */
 class Child {
   stats: FleetStats | undefined;
+  /** Called after every stats report. */
+  readonly onReport = new Set<() => void>();
   readonly ready: Promise<void>;
   readonly exited: Promise<number | null>;
   private markReady: () => void = () => {};
@@ -40,7 +42,10 @@ class Child {
   private onLine(line: string): void {
     const report = JSON.parse(line) as FleetReport;
     if (report.event === 'ready') this.markReady();
-    if (report.event === 'stats') this.stats = report as unknown as FleetStats;
+    if (report.event === 'stats') {
+      this.stats = report as unknown as FleetStats;
+      for (const listener of this.onReport) listener();
+    }
   }
 }
 
@@ -104,23 +109,31 @@ export class FleetProcesses {
     return sumStats(all as FleetStats[]);
   }
 
-  /** Waits until a condition on the summed stats holds; resolves with them. */
-  async until(
+  /** Waits until a condition on the summed stats holds; checked on every report. */
+  until(
     condition: (s: FleetStats) => boolean,
     what: string,
     timeoutMs: number,
   ): Promise<FleetStats> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.stats();
-      if (s !== undefined && condition(s)) return s;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `fleet: timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(s)}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        for (const child of this.children) child.onReport.delete(check);
+      };
+      const check = () => {
+        const s = this.stats();
+        if (s === undefined || !condition(s)) return;
+        done();
+        resolve(s);
+      };
+      const timer = setTimeout(() => {
+        done();
+        const s = JSON.stringify(this.stats());
+        reject(new Error(`fleet: timed out after ${timeoutMs} ms waiting for ${what}: ${s}`));
+      }, timeoutMs);
+      for (const child of this.children) child.onReport.add(check);
+      check();
+    });
   }
 
   /** Fresh reports only: waits for the next half-second report of every process. */
