@@ -15,6 +15,7 @@ import {
 import type { LockerCredentialStore } from '../ports.ts';
 import { mayPublish, maySubscribe, type Principal } from './domain/topic-access.ts';
 import type { MqttCounters } from './mqtt-counters.ts';
+import { memoryPersistenceWithRetainedIndex } from './retained-index.ts';
 
 export interface EmbeddedBrokerOptions {
   /** 0 picks a free port (tests); read the real one back from `port`. */
@@ -50,7 +51,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { counters, logger } = options;
   const principals = new WeakMap<Client, Principal>();
   const revoked = new Set<string>();
-  const aedes = await Aedes.createBroker({ id: 'postamat-cloud' });
+  const aedes = await Aedes.createBroker({
+    id: 'postamat-cloud',
+    persistence: memoryPersistenceWithRetainedIndex(),
+  });
 
   aedes.authenticate = (client, username, password, done) => {
     authenticate(client, username, password?.toString('utf8') ?? '')
