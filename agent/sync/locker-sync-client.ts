@@ -154,7 +154,9 @@ export class LockerSyncClient {
         : {}),
       // Reconnects are ours (full jitter); mqtt.js's fixed period would make 10,000 lockers march.
       reconnectPeriod: 0,
-      connectTimeout: 10_000,
+      // Long enough to sit out a cloud answering a 10,000-locker connect storm: a locker that
+      // gives up sooner comes back as one more CONNECT to the same queue (docs/scaling.md).
+      connectTimeout: 30_000,
       keepalive: 30,
       will: {
         topic: this.topic('status'),

@@ -5,6 +5,7 @@ import { cookieHeaders, seedConsole } from '../api/console-test-support.ts';
 import { type TestApi, testApi } from '../api/test-api.ts';
 import { LOCKER_EVENT_TYPES as T } from '../domain/locker-event-types.ts';
 import { LockerPresence } from '../mqtt/locker-presence.ts';
+import { recordPresence } from '../service/presence-recorder.ts';
 import { liveIngest } from './live-ingest.ts';
 import { feedPresence } from './presence-feed.ts';
 import { SseClient } from './sse-client.ts';
@@ -62,7 +63,8 @@ describe('GET /v1/operator/stream: live events over real HTTP, filtered per call
     const viewer = await open('viewer');
     const order = await createOrder(seed.keys.tenantA);
     const presence = new LockerPresence();
-    const stop = feedPresence(presence, api.live, api.t.store, pino({ level: 'silent' }));
+    const stop = feedPresence(presence, api.live);
+    const recorder = recordPresence(presence, api.t.store, pino({ level: 'silent' }), () => {});
     presence.record({ lockerId: 'L1', online: true, at: 1, outboxDepth: 4 }, api.clock.now());
     expect((await viewer.next()).event).toBe('locker.online');
     await ingest('L1', 1, [
@@ -97,6 +99,7 @@ describe('GET /v1/operator/stream: live events over real HTTP, filtered per call
       data: { lockerId: 'L1', online: false },
     });
     stop();
+    await recorder.stop();
     // The detail page shows the status the locker sent.
     const detail = await api.app.inject({
       url: '/v1/operator/lockers/L1',

@@ -122,6 +122,7 @@ export async function startCloudService(
     const syncPusher = new SyncPusher({
       syncVersions: () => cloud.store.syncVersions(),
       buildSyncMessage: (id, since) => cloud.store.buildSyncMessage(id, since),
+      syncVersionOf: (id) => cloud.store.syncVersionOf(id),
       sendSync: (message) => (link as CloudLink).sendSync(message),
       logger: logger.child({ part: 'sync-pusher' }),
     });
@@ -172,21 +173,22 @@ export async function startCloudService(
     const nudge = () => {
       for (const loop of loops) loop.nudge();
     };
-    const stopPresence = recordPresence(
+    const commandLoop = loops[1] as NudgedLoop;
+    // A status older than the one stored (another worker's) is not written over it.
+    const presenceRecorder = recordPresence(
       connectedLink.presence,
-      // A status older than the one stored (another worker's) is not written over it.
-      {
-        setLockerStatus: async (id, online, at) =>
-          void (await cloud.store.recordLockerPresence(id, online, at)),
-      },
+      cloud.store,
       logger,
       (id, entry) => {
         syncPusher.onPresence(id, entry);
-        if (entry.online) nudge();
+        // A live status is answered with its sync message by the link itself; only commands
+        // that waited for the locker need a pass. (A sync pass reads every locker's version:
+        // one per arriving locker made a 10,000-locker connect storm quadratic.)
+        if (entry.online) commandLoop.nudge();
       },
     );
-    cleanups.push(async () => stopPresence());
-    const stopFeed = feedPresence(connectedLink.presence, cloud.live, cloud.store, logger);
+    cleanups.push(() => presenceRecorder.stop());
+    const stopFeed = feedPresence(connectedLink.presence, cloud.live);
     cleanups.push(async () => stopFeed());
     cloud.metrics.setLockersConnectedSource(() => connectedLink.presence.onlineCount());
     exportMqttCounters(cloud.metrics.registry, {

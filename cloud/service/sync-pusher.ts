@@ -6,6 +6,12 @@ import { answerSyncRequest, type SyncBuilder } from '../mqtt/sync-answer.ts';
 export interface SyncPusherDeps {
   readonly syncVersions: () => Promise<Map<string, number>>;
   readonly buildSyncMessage: (lockerId: string, since?: number) => Promise<SyncMessage>;
+  /**
+   * One locker's current version: a locker that already holds it needs no message, and finding
+   * that out is one read instead of building (and dropping) an empty delta — which is what every
+   * locker reconnecting after a cloud restart asks for.
+   */
+  readonly syncVersionOf?: (lockerId: string) => Promise<number | undefined>;
   readonly sendSync: (message: SyncMessage) => Promise<void>;
   readonly logger: Logger;
   /** At most this many lockers are sent a delta per pass; the rest wait for the next pass. */
@@ -33,6 +39,10 @@ export class SyncPusher {
 
   /** The SyncBuilder for CloudLink's answers; what it builds is what the locker will hold. */
   readonly builder: SyncBuilder = async (lockerId, sinceVersion) => {
+    if (sinceVersion > 0 && this.deps.syncVersionOf !== undefined) {
+      const current = await this.deps.syncVersionOf(lockerId);
+      if (current === sinceVersion) return undefined;
+    }
     const message = await this.deps.buildSyncMessage(
       lockerId,
       sinceVersion > 0 ? sinceVersion : undefined,

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SchemaScopedPostgresDialect } from './schema-scoped-introspector.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -44,7 +45,9 @@ function openSqlite(file: string): Connection {
   // Kysely's SQLite driver holds one connection behind a mutex: transactions run one at a time,
   // which is what keeps bookings from overselling on this engine.
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    }),
     engine: 'sqlite',
   };
 }

@@ -229,6 +229,17 @@ export function lockerStore(ctx: StoreContext) {
       return new Map(rows.map((r) => [r.id, r.sync_version]));
     },
 
+    /** One locker's sync version (undefined when unknown or revoked): "is it current?" in one read. */
+    async syncVersionOf(lockerId: string): Promise<number | undefined> {
+      const row = await db
+        .selectFrom('lockers')
+        .select('sync_version')
+        .where('id', '=', lockerId)
+        .where('revoked', '=', 0)
+        .executeTakeFirst();
+      return row?.sync_version;
+    },
+
     async lockerPosition(lockerId: string): Promise<Point | undefined> {
       return db
         .selectFrom('lockers')

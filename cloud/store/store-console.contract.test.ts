@@ -213,11 +213,25 @@ describe.each(TEST_ENGINES)('store contract ($engine): the console’s views', (
       syncVersion: 1,
       boards: [{ bus: 'bus0', address: 1, online: true }],
     };
-    await t.store.saveLockerStatus(status, 100);
-    await t.store.saveLockerStatus({ ...status, outboxDepth: 3 }, 200);
+    await t.store.recordStatuses([{ status, receivedAt: 100 }]);
+    await t.store.recordStatuses([
+      { status: { ...status, outboxDepth: 3 }, receivedAt: 200 },
+      { status: { lockerId: 'L3', online: false, at: 6 }, receivedAt: 210 },
+    ]);
+    // Another worker's older status arriving late changes nothing.
+    await t.store.recordStatuses([{ status: { ...status, outboxDepth: 99 }, receivedAt: 150 }]);
     const state = await t.store.lockerSyncState('L1');
     expect(state.lastStatus).toEqual({ ...status, outboxDepth: 3, receivedAt: 200 });
+    expect(await t.store.isLockerOnline('L1')).toBe(true);
+    expect((await t.store.lockerSyncState('L3')).lastStatus).toEqual({
+      lockerId: 'L3',
+      online: false,
+      at: 6,
+      receivedAt: 210,
+    });
+    await t.store.recordStatuses([{ status: { ...status, online: false }, receivedAt: 300 }]);
+    expect(await t.store.isLockerOnline('L1')).toBe(false);
     expect(state.committedSeq).toBe(0);
-    expect((await t.store.lockerSyncState('L3')).lastStatus).toBeNull();
+    expect((await t.store.lockerSyncState('L2')).lastStatus).toBeNull();
   });
 });

@@ -5,15 +5,6 @@ import type { StoreContext } from '../store/context.ts';
 export function lockerStatusStore(ctx: StoreContext) {
   const { db } = ctx;
   return {
-    async saveLockerStatus(status: Status, receivedAt: number): Promise<void> {
-      const values = { status: JSON.stringify(status), received_at: receivedAt };
-      await db
-        .insertInto('locker_status')
-        .values({ locker_id: status.lockerId, ...values })
-        .onConflict((oc) => oc.column('locker_id').doUpdateSet(values))
-        .execute();
-    },
-
     async lastLockerStatus(lockerId: string) {
       const row = await db
         .selectFrom('locker_status')

@@ -56,9 +56,6 @@ export class CloudUnderTest {
       // info: the level a production cloud runs at (and the started line the harness waits for).
       POSTAMAT_LOG_LEVEL: 'info',
       POSTAMAT_MQTT_PASSWORD: password,
-      ...(cpuProfDir === undefined
-        ? {}
-        : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfDir}` }),
       ...(mosquitto === undefined
         ? { POSTAMAT_MQTT_PORT: String(mqttPort) }
         : { POSTAMAT_MQTT_MODE: 'external', POSTAMAT_MQTT_URL: mosquitto.url }),
