@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventIngestStore } from './ports.ts';
 
 /** The cloud's Prometheus metrics, on a registry of its own (several clouds can share a process). */
@@ -15,6 +15,9 @@ export interface CloudMetrics {
 
 export function createMetrics(webhookBacklog: () => Promise<number>): CloudMetrics {
   const registry = new Registry();
+  // Process memory, heap, event-loop lag, GC: what an operator watches on a node carrying
+  // thousands of connections (and what bench:fleet reads for the heap per locker).
+  collectDefaultMetrics({ register: registry });
   let lockersConnected: () => number = () => 0;
   new Gauge({
     name: 'postamat_lockers_connected',

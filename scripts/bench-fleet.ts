@@ -11,7 +11,7 @@
  *
  * Options: --lockers N, --configs embedded-sqlite,embedded-postgres,mosquitto-sqlite,
  * mosquitto-postgres, --rate 1000 (background events/s), --opens 100, --burst 5 (actions per
- * locker), --per-process 5000, --no-raw, --restart-signal SIGKILL, --cpu-prof DIR.
+ * locker), --per-process 5000, --no-raw, --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +23,7 @@ import type { Engine } from '../cloud/service/testing/cloud-engines.ts';
 import { bundleCloudMain } from '../cloud/service/testing/cloud-process.ts';
 import { freePort } from '../cloud/service/testing/free-port.ts';
 import { runFleetPhases } from './bench-fleet/fleet-phases.ts';
+import { collectGarbage } from './bench-fleet/inspector-gc.ts';
 import { load, printRows, type Row, seconds } from './bench-fleet/measure.ts';
 import { OwnMosquitto } from './bench-fleet/mosquitto.ts';
 import { rawReference } from './bench-fleet/raw-reference.ts';
@@ -42,6 +43,8 @@ const { values } = parseArgs({
     'restart-signal': { type: 'string', default: 'SIGKILL' },
     /** Write the cloud's CPU profile here (node --cpu-prof); use --restart-signal SIGTERM. */
     'cpu-prof': { type: 'string' },
+    /** Write a heap snapshot of the idle cloud here (after the connect storm). */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const N = Number(values.lockers);
@@ -59,8 +62,23 @@ async function rawRows(kind: 'embedded' | 'mosquitto'): Promise<void> {
   console.log(`${name}: ${N} plain connections`);
   const broker = kind === 'embedded' ? await plainAedes() : await plainMosquitto();
   try {
-    const raw = await rawReference({ url: broker.url, clients: N, perProcess, perClient: 5 });
-    row(name, `connect ${N} plain clients`, seconds(raw.connectMs), 'reference');
+    const raw = await rawReference({
+      url: broker.url,
+      clients: N,
+      perProcess,
+      perClient: 5,
+      brokerPid: broker.pid,
+      collectGarbage: broker.collectGarbage,
+    });
+    row(name, `connect ${N} locker-shaped clients`, seconds(raw.connectMs), 'reference');
+    if (raw.rssPerClient !== undefined) {
+      row(
+        name,
+        'broker RSS per idle client',
+        `${(raw.rssPerClient / 1024).toFixed(1)} KB`,
+        'reference (session, will, 3 subscriptions, retained status)',
+      );
+    }
     row(name, `QoS 1 msgs/s (${raw.messages})`, raw.messagesPerSecond.toFixed(0), 'reference');
   } finally {
     broker.stop();
@@ -68,23 +86,40 @@ async function rawRows(kind: 'embedded' | 'mosquitto'): Promise<void> {
 }
 
 async function plainAedes() {
+  // With the inspector: its idle memory is read after a full collection, as the cloud's is.
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'bench-fleet/raw-aedes.ts')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    [
+      '--inspect=127.0.0.1:0',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'bench-fleet/raw-aedes.ts'),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const stderr: string[] = [];
+  createInterface({ input: proc.stderr! }).on('line', (line) => stderr.push(line));
   const port = await new Promise<number>((resolve) =>
     createInterface({ input: proc.stdout! }).once('line', (l) => resolve(JSON.parse(l).port)),
   );
-  return { url: `mqtt://127.0.0.1:${port}`, stop: () => proc.kill() };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    pid: proc.pid,
+    collectGarbage: () => collectGarbage(stderr),
+    stop: () => proc.kill(),
+  };
 }
 
 async function plainMosquitto() {
   const sub = mkdtempSync(join(dir, 'raw-mosquitto-'));
   const broker = await OwnMosquitto.start(sub, await freePort(), 'anonymous');
-  return { url: broker.url, stop: () => broker.stop() };
+  // Mosquitto frees as it goes: nothing to collect.
+  return {
+    url: broker.url,
+    pid: broker.pid,
+    collectGarbage: async () => {},
+    stop: () => broker.stop(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -114,6 +149,9 @@ async function main(): Promise<void> {
         burst: Number(values.burst),
         restartSignal: values['restart-signal'] as NodeJS.Signals,
         ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: values['cpu-prof'] }),
+        ...(values['heap-snapshot'] === undefined
+          ? {}
+          : { heapSnapshotDir: values['heap-snapshot'] }),
         row: (what, value, versus) => row(config, what, value, versus),
       }).catch((error: unknown) => row(config, 'FAILED', String(error).slice(0, 200), ''));
     }

@@ -202,10 +202,18 @@ function createServer(options: EmbeddedBrokerOptions, handle: (socket: Socket) =
   );
 }
 
+/**
+ * Pending connections the kernel queues before the broker accepts them. Node's default (511)
+ * overflows when thousands of lockers come back at once: the kernel drops their SYNs and they
+ * retry after 1, 3, 7 s — in a 10,000-locker storm the last lockers arrived ~15 s after the
+ * cloud had gone idle. Linux caps it at net.core.somaxconn (4096 by default since 5.4).
+ */
+const LISTEN_BACKLOG = 8192;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });

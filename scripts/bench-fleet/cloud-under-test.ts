@@ -7,6 +7,7 @@ import { type Engine, storeEnv } from '../../cloud/service/testing/cloud-engines
 import { CloudProcess } from '../../cloud/service/testing/cloud-process.ts';
 import { freePort } from '../../cloud/service/testing/free-port.ts';
 import { TEST_PG_URL } from '../../cloud/store/test-stores.ts';
+import { collectGarbage } from './inspector-gc.ts';
 import { rssOf } from './measure.ts';
 import { OwnMosquitto } from './mosquitto.ts';
 
@@ -38,6 +39,7 @@ export class CloudUnderTest {
     broker: BrokerKind,
     engine: Engine,
     cpuProfDir?: string,
+    heapSnapshotDir?: string,
   ) {
     const store = await storeEnv(engine);
     const dataDir = join(dir, `cloud-${broker}-${engine}`);
@@ -61,7 +63,15 @@ export class CloudUnderTest {
         : { POSTAMAT_MQTT_MODE: 'external', POSTAMAT_MQTT_URL: mosquitto.url }),
     };
     // The profile is written when the process exits normally: restart with SIGTERM to keep it.
-    const execArgv = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`];
+    const execArgv = [
+      // The bench asks V8 for a full collection through the inspector before reading idle memory.
+      '--inspect=127.0.0.1:0',
+      ...(cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`]),
+      // SIGUSR2 writes a heap snapshot there (heapSnapshot()).
+      ...(heapSnapshotDir === undefined
+        ? []
+        : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapSnapshotDir}`]),
+    ];
     const proc = await CloudProcess.start(bundle, env, 120_000, execArgv);
     const url = `mqtt://127.0.0.1:${mqttPort}`;
     return new CloudUnderTest(
@@ -84,6 +94,26 @@ export class CloudUnderTest {
 
   rss(): number {
     return rssOf(this.proc.pid ?? 0);
+  }
+
+  /** The cloud's V8 heap in use, from its own /metrics (prom-client's default metrics). */
+  async heapUsed(): Promise<number> {
+    const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
+    const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text);
+    if (match === null) throw new Error('the cloud reported no nodejs_heap_size_used_bytes');
+    return Number(match[1]);
+  }
+
+  /** A full garbage collection in the cloud, through its inspector (inspector-gc.ts). */
+  collectGarbage(): Promise<void> {
+    return collectGarbage(this.proc.stderr);
+  }
+
+  /** Asks the cloud for a heap snapshot (only with a heap snapshot dir given at start). */
+  heapSnapshot(): void {
+    if (this.execArgv.some((a) => a.startsWith('--heapsnapshot-signal'))) {
+      process.kill(this.proc.pid ?? 0, 'SIGUSR2');
+    }
   }
 
   /** Kills the cloud process (SIGKILL: a crash; SIGTERM: systemd's stop) and starts it again. */

@@ -19,6 +19,7 @@ export interface PhaseInput {
   readonly burst: number;
   readonly restartSignal: NodeJS.Signals;
   readonly cpuProfDir?: string;
+  readonly heapSnapshotDir?: string;
   readonly row: (what: string, value: string, versus: string) => void;
 }
 
@@ -33,6 +34,7 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     input.broker,
     input.engine,
     input.cpuProfDir,
+    input.heapSnapshotDir,
   );
   let fleet: FleetProcesses | undefined;
   try {
@@ -53,7 +55,10 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
       configsFile: join(cloud.dataDir, 'fleet.json'),
       perProcess: input.perProcess,
     });
+    // The baseline is read the same way as the idle figure: after a full collection.
+    await cloud.collectGarbage();
     const rssBefore = cloud.rss();
+    const heapBefore = await cloud.heapUsed();
 
     t = performance.now();
     fleet.connectAll();
@@ -63,12 +68,26 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     // On purpose, not a wait for an event: "idle" RSS is read after the connect storm's garbage
     // and buffers have had a few seconds to be collected and returned.
     await settle(5_000);
+    const rssStorm = cloud.rss();
+    row(
+      'cloud RSS per locker after the storm',
+      `${((rssStorm - rssBefore) / N / 1024).toFixed(1)} KB`,
+      `RSS ${mb(rssBefore)} → ${mb(rssStorm)}, garbage not yet collected: what the node must have`,
+    );
+    await cloud.collectGarbage();
     const rssIdle = cloud.rss();
     row(
       'cloud RSS per idle locker',
       `${((rssIdle - rssBefore) / N / 1024).toFixed(1)} KB`,
-      `target < 20 KB (RSS ${mb(rssBefore)} → ${mb(rssIdle)})`,
+      `target < 20 KB (RSS ${mb(rssBefore)} → ${mb(rssIdle)} after a full GC)`,
     );
+    const heapIdle = await cloud.heapUsed();
+    row(
+      'cloud V8 heap per idle locker',
+      `${((heapIdle - heapBefore) / N / 1024).toFixed(1)} KB`,
+      `heap in use ${mb(heapBefore)} → ${mb(heapIdle)}, part of the RSS above`,
+    );
+    cloud.heapSnapshot();
 
     const before = await fleet.fresh();
     t = performance.now();

@@ -69,6 +69,11 @@ export class OwnMosquitto {
   }
 
   /** Writes every locker's hashed secret and makes Mosquitto reread the file. */
+  /** The broker process, for reading its memory from /proc. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   addLockers(lockers: readonly { id: string; secret: string }[]): void {
     if (this.cloud === 'anonymous') return;
     const lines = [
