@@ -91,9 +91,9 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
 
     const before = await fleet.fresh();
     t = performance.now();
-    fleet.burst(input.burst);
+    const burst = await fleet.burst(input.burst);
     const after = await fleet.until(
-      (s) => s.written > before.written && drained(s),
+      (s) => s.delivered >= burst.written,
       'the burst committed',
       600_000,
     );
@@ -148,12 +148,12 @@ async function restartPhase(
   const t = performance.now();
   const down = cloud.restart(input.restartSignal);
   // People keep using the lockers while the cloud is away: one deposit each.
-  fleet.burst(1);
+  const burst = await fleet.burst(1);
   await down;
   const startMs = performance.now() - t;
   const connected = await fleet.until((s) => s.connected === N, 'all reconnected', 900_000);
   const reconnectMs = performance.now() - t;
-  await fleet.until(drained, 'all drained after the restart', 600_000);
+  await fleet.until((s) => s.delivered >= burst.written, 'all drained after the restart', 600_000);
   const drainMs = performance.now() - t;
   input.row(
     `${input.restartSignal} + start: all connected`,

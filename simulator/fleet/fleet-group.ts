@@ -25,6 +25,8 @@ export interface FleetStats {
   readonly connectFailures: number;
   readonly commandsHandled: number;
   readonly trafficEvents: number;
+  /** Burst commands this process has carried out (so a waiter knows its burst is counted). */
+  readonly bursts: number;
 }
 
 /**
@@ -97,6 +99,7 @@ export class FleetGroup {
       connectFailures,
       commandsHandled,
       trafficEvents: this.traffic.events,
+      bursts: this.traffic.bursts,
     };
   }
 
@@ -118,5 +121,6 @@ export function sumStats(all: readonly FleetStats[]): FleetStats {
     connectFailures: sum('connectFailures'),
     commandsHandled: sum('commandsHandled'),
     trafficEvents: sum('trafficEvents'),
+    bursts: sum('bursts'),
   };
 }

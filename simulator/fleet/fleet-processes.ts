@@ -54,6 +54,8 @@ class Child {
  * socket per locker under the 20,000-file limit, and a second core can take part).
  */
 export class FleetProcesses {
+  private bursts = 0;
+
   private constructor(private readonly children: Child[]) {}
 
   static async start(options: FleetProcessOptions): Promise<FleetProcesses> {
@@ -94,8 +96,15 @@ export class FleetProcesses {
       child.send({ cmd: 'rate', rate: rate / this.children.length });
   }
 
-  burst(perLocker: number): void {
+  /**
+   * `perLocker` deposits at once on every locker; resolves with the first stats that count them
+   * (so "written" includes the whole burst: a report sent before it cannot satisfy a waiter).
+   */
+  async burst(perLocker: number): Promise<FleetStats> {
+    this.bursts += 1;
+    const expected = this.bursts * this.children.length;
     for (const child of this.children) child.send({ cmd: 'burst', perLocker });
+    return this.until((s) => s.bursts >= expected, 'the burst written', 120_000);
   }
 
   drop(share: number): void {

@@ -47,6 +47,7 @@ export class TrafficGenerator {
   private owed = 0;
   private actions = 0;
   events = 0;
+  bursts = 0;
 
   constructor(
     private readonly lockers: readonly FleetLocker[],
@@ -72,6 +73,7 @@ export class TrafficGenerator {
     for (const locker of this.lockers) {
       for (let i = 0; i < perLocker; i += 1) written += this.fireAt(locker, 'deposit');
     }
+    this.bursts += 1;
     return written;
   }
 

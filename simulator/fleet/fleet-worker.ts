@@ -43,6 +43,8 @@ async function handle(command: FleetCommand): Promise<void> {
       return group?.traffic.setRate(command.rate);
     case 'burst':
       group?.traffic.burst(command.perLocker);
+      // At once, after the burst's events are in the outboxes: the parent waits for this one.
+      if (group !== undefined) report({ event: 'stats', ...group.stats() });
       return;
     case 'drop':
       report({ event: 'dropped', count: group?.drop(command.share) ?? 0 });
