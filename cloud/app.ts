@@ -16,6 +16,7 @@ import { exportPaymentCounters } from './payments/payment-metrics.ts';
 import type { FiscalProvider } from './payments/providers/fiscal-provider.ts';
 import type { EventIngestStore } from './ports.ts';
 import type { StoreLocation } from './store/connect.ts';
+import { groupedIngest } from './store/ingest-groups.ts';
 import { type CloudStore, openStore } from './store/store.ts';
 import { bootstrapConsoleAdmin, consoleSettings } from './users/console-config.ts';
 import { type WebhookPost, webhookWorker } from './webhooks/webhook-worker.ts';
@@ -116,7 +117,8 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     logger: logger.child({ part: 'webhooks' }),
     ...(options.webhookPost === undefined ? {} : { post: options.webhookPost }),
   });
-  const metered = meteredIngest(store, metrics);
+  // Batches that arrive while the store is busy are committed together (ingest-groups.ts).
+  const metered = meteredIngest(groupedIngest(store), metrics);
   return {
     store,
     ingest: liveIngest(
