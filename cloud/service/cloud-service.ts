@@ -151,9 +151,11 @@ export async function startCloudService(
       pendingCommands: () => cloud.store.pendingCommands(),
       markCommandSent: (id) => cloud.store.markCommandSent(id),
       sendCommand: (command) => connectedLink.sendCommand(command),
-      // External: this worker saw only some statuses; the store has every worker's.
+      // External: this worker saw only some statuses; the store has every worker's (written
+      // in batches, so a status this worker has just received counts before it is stored).
       isOnline: external
-        ? (id) => cloud.store.isLockerOnline(id)
+        ? async (id) =>
+            connectedLink.presence.get(id)?.online === true || cloud.store.isLockerOnline(id)
         : (id) => connectedLink.presence.get(id)?.online === true,
       logger: logger.child({ part: 'commands' }),
     });
