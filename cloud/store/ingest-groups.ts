@@ -72,8 +72,9 @@ export function groupedIngest(
   const write = async (group: Pending[]): Promise<void> => {
     try {
       const results = await store.ingestMany(group);
-      group.forEach((p, i) => p.resolve(results[i] as IngestResult));
+      for (const [i, p] of group.entries()) p.resolve(results[i] as IngestResult);
     } catch (error) {
+      // Safe to repeat: what a group did commit is skipped by seq when its batches come again.
       if (group.length === 1) return group[0]?.reject(error);
       for (const p of group) {
         await store.ingest(p.lockerId, p.events, p.receivedAt).then(p.resolve, p.reject);
