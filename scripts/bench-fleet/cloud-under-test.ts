@@ -98,10 +98,22 @@ export class CloudUnderTest {
 
   /** The cloud's V8 heap in use, from its own /metrics (prom-client's default metrics). */
   async heapUsed(): Promise<number> {
+    return (await this.memory()).heapUsed;
+  }
+
+  /** Heap in use, heap committed and memory outside the heap (Buffers), from /metrics. */
+  async memory(): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
     const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
-    const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text);
-    if (match === null) throw new Error('the cloud reported no nodejs_heap_size_used_bytes');
-    return Number(match[1]);
+    const read = (name: string) => {
+      const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      if (match === null) throw new Error(`the cloud reported no ${name}`);
+      return Number(match[1]);
+    };
+    return {
+      heapUsed: read('nodejs_heap_size_used_bytes'),
+      heapTotal: read('nodejs_heap_size_total_bytes'),
+      external: read('nodejs_external_memory_bytes'),
+    };
   }
 
   /** A full garbage collection in the cloud, through its inspector (inspector-gc.ts). */

@@ -81,11 +81,11 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
       `${((rssIdle - rssBefore) / N / 1024).toFixed(1)} KB`,
       `target < 20 KB (RSS ${mb(rssBefore)} → ${mb(rssIdle)} after a full GC)`,
     );
-    const heapIdle = await cloud.heapUsed();
+    const idle = await cloud.memory();
     row(
       'cloud V8 heap per idle locker',
-      `${((heapIdle - heapBefore) / N / 1024).toFixed(1)} KB`,
-      `heap in use ${mb(heapBefore)} → ${mb(heapIdle)}, part of the RSS above`,
+      `${((idle.heapUsed - heapBefore) / N / 1024).toFixed(1)} KB`,
+      `heap in use ${mb(heapBefore)} → ${mb(idle.heapUsed)} (committed ${mb(idle.heapTotal)}, outside the heap ${mb(idle.external)}), part of the RSS above`,
     );
     cloud.heapSnapshot();
 
