@@ -65,8 +65,8 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     await fleet.until((s) => s.connected === N, 'all connected', 900_000);
     row('connect all lockers', seconds(performance.now() - t), 'target < 30 s');
     await fleet.until(drained, 'first statuses and layout events drained', 900_000);
-    // On purpose, not a wait for an event: "idle" RSS is read after the connect storm's garbage
-    // and buffers have had a few seconds to be collected and returned.
+    // On purpose, not a wait for an event: the storm's peak is read once its last answers are out;
+    // the idle figure after it comes after a full collection, whatever V8 would have done by then.
     await settle(5_000);
     const rssStorm = cloud.rss();
     row(
