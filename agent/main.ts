@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { CELL_SIZE_DIMENSIONS, isPostamatError, systemClock } from '../protocol/index.ts';
+import { isPostamatError, systemClock } from '../protocol/index.ts';
 import { SimBoard, SimulatedLockBoard, simulatePerson } from '../simulator/index.ts';
 import { Agent } from './agent.ts';
 import { type AgentConfig, loadAgentConfig } from './config.ts';
@@ -18,6 +18,7 @@ import type { BoardCounters, LockBoard } from './drivers/lock-board.ts';
 import { EcrTerminal } from './drivers/payment-terminal/ecr-terminal.ts';
 import { createSystemdNotifier } from './drivers/systemd-notify.ts';
 import { startKiosk } from './kiosk/kiosk-server.ts';
+import { seedCells } from './seed-cells.ts';
 import { TestPaymentProvider } from './services/payment-provider.ts';
 import { Store } from './store/store.ts';
 import { LockerSyncClient } from './sync/locker-sync-client.ts';
@@ -67,23 +68,6 @@ async function makeBoards(
     b.remoteTest.map((r) => RemoteLockBoard.connect(r.host, r.port)),
   );
   return { boards, close: async () => void (await Promise.all(boards.map((x) => x.close()))) };
-}
-
-function seedCells(store: Store, config: AgentConfig): void {
-  if (config.cells.length === 0 || store.cells.all().length > 0) return;
-  store.transaction(() => {
-    for (const c of config.cells) {
-      store.cells.upsert({
-        id: c.cellId,
-        boardId: c.board,
-        channel: c.channel,
-        size: c.size,
-        ...CELL_SIZE_DIMENSIONS[c.size],
-        features: c.features,
-      });
-    }
-    store.emit('layout.seeded', { cells: config.cells.length });
-  });
 }
 
 /**

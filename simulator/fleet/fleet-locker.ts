@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { Agent } from '../../agent/agent.ts';
 import type { AgentConfig } from '../../agent/config.ts';
+import { seedCells } from '../../agent/seed-cells.ts';
 import { TestPaymentProvider } from '../../agent/services/payment-provider.ts';
 import type { Store } from '../../agent/store/store.ts';
 import type { BackoffPolicy } from '../../agent/sync/domain/reconnect-backoff.ts';
 import { LockerSyncClient } from '../../agent/sync/locker-sync-client.ts';
-import { CELL_SIZE_DIMENSIONS, type Clock, systemClock } from '../../protocol/index.ts';
+import { type Clock, systemClock } from '../../protocol/index.ts';
 import { SimBoard } from '../sim-board.ts';
 import { simulatePerson } from '../sim-person.ts';
 import { SimulatedLockBoard } from '../simulated-lock-board.ts';
@@ -117,23 +118,6 @@ export class FleetLocker {
     await Promise.all(this.boards.map((b) => b.close()));
     this.store.close();
   }
-}
-
-/** The cells as issued, as agent/main.ts seeds them before the first sync. */
-function seedCells(store: Store, config: AgentConfig): void {
-  store.transaction(() => {
-    for (const c of config.cells) {
-      store.cells.upsert({
-        id: c.cellId,
-        boardId: c.board,
-        channel: c.channel,
-        size: c.size,
-        ...CELL_SIZE_DIMENSIONS[c.size],
-        features: c.features,
-      });
-    }
-    store.emit('layout.seeded', { cells: config.cells.length });
-  });
 }
 
 /** The fleet's cells are all on the simulator's bus `sim`: board ids `sim:<address>`. */
