@@ -101,8 +101,7 @@ async function publishApplied(
     if (live !== undefined) void hub.publish(live);
   }
   // Only an event with an effect (a step, an expiry, a payment…) can have changed an order.
-  const withEffect = applied.filter((e) => interpretEvent(e).type !== 'none');
-  if (withEffect.length === 0) return;
+  if (!applied.some((e) => interpretEvent(e).type !== 'none')) return;
   const sources = [...seen].map((seq) => `event:${lockerId}:${seq}`);
   for (const change of await store.statusChangesFrom(sources)) {
     void hub.publish({

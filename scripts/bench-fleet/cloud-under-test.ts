@@ -96,12 +96,8 @@ export class CloudUnderTest {
     return rssOf(this.proc.pid ?? 0);
   }
 
-  /** The cloud's V8 heap in use, from its own /metrics (prom-client's default metrics). */
-  async heapUsed(): Promise<number> {
-    return (await this.memory()).heapUsed;
-  }
-
-  /** Heap in use, heap committed and memory outside the heap (Buffers), from /metrics. */
+  /** Heap in use, heap committed and memory outside the heap (Buffers), from the cloud's own
+   * /metrics (prom-client's default metrics). */
   async memory(): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
     const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
     const read = (name: string) => {

@@ -58,7 +58,7 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     // The baseline is read the same way as the idle figure: after a full collection.
     await cloud.collectGarbage();
     const rssBefore = cloud.rss();
-    const heapBefore = await cloud.heapUsed();
+    const heapBefore = (await cloud.memory()).heapUsed;
 
     t = performance.now();
     fleet.connectAll();
