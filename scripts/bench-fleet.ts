@@ -11,7 +11,8 @@
  *
  * Options: --lockers N, --configs embedded-sqlite,embedded-postgres,mosquitto-sqlite,
  * mosquitto-postgres, --rate 1000 (background events/s), --opens 100, --burst 5 (actions per
- * locker), --per-process 5000, --no-raw, --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR.
+ * locker), --per-process 5000, --no-raw, --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR,
+ * --cloud-node-flags "--max-semi-space-size=8" (node flags for the cloud process).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Write a heap snapshot of the idle cloud here (after the connect storm). */
     'heap-snapshot': { type: 'string' },
+    /** Node/V8 flags for the cloud process, space-separated (e.g. "--max-semi-space-size=8"). */
+    'cloud-node-flags': { type: 'string', default: '' },
   },
 });
 const N = Number(values.lockers);
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
         opens: Number(values.opens),
         burst: Number(values.burst),
         restartSignal: values['restart-signal'] as NodeJS.Signals,
+        cloudNodeFlags: (values['cloud-node-flags'] ?? '').split(' ').filter((f) => f !== ''),
         ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: values['cpu-prof'] }),
         ...(values['heap-snapshot'] === undefined
           ? {}

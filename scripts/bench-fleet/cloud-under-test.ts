@@ -40,6 +40,7 @@ export class CloudUnderTest {
     engine: Engine,
     cpuProfDir?: string,
     heapSnapshotDir?: string,
+    nodeFlags: readonly string[] = [],
   ) {
     const store = await storeEnv(engine);
     const dataDir = join(dir, `cloud-${broker}-${engine}`);
@@ -64,6 +65,7 @@ export class CloudUnderTest {
     };
     // The profile is written when the process exits normally: restart with SIGTERM to keep it.
     const execArgv = [
+      ...nodeFlags,
       // The bench asks V8 for a full collection through the inspector before reading idle memory.
       '--inspect=127.0.0.1:0',
       ...(cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`]),
@@ -98,14 +100,30 @@ export class CloudUnderTest {
 
   /** Heap in use, heap committed and memory outside the heap (Buffers), from the cloud's own
    * /metrics (prom-client's default metrics). */
-  async memory(): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+  async memory(): Promise<{
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    /** Per V8 heap space: committed and used bytes. */
+    spaces: { space: string; total: number; used: number }[];
+  }> {
     const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
     const read = (name: string) => {
       const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
       if (match === null) throw new Error(`the cloud reported no ${name}`);
       return Number(match[1]);
     };
+    const spaces = [
+      ...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([^"]+)"\} (\S+)$/gm),
+    ].map(([, space = '', total]) => {
+      const used = new RegExp(
+        `^nodejs_heap_space_size_used_bytes\\{space="${space}"\\} (\\S+)$`,
+        'm',
+      ).exec(text);
+      return { space, total: Number(total), used: Number(used?.[1] ?? 0) };
+    });
     return {
+      spaces,
       heapUsed: read('nodejs_heap_size_used_bytes'),
       heapTotal: read('nodejs_heap_size_total_bytes'),
       external: read('nodejs_external_memory_bytes'),

@@ -20,6 +20,8 @@ export interface PhaseInput {
   readonly restartSignal: NodeJS.Signals;
   readonly cpuProfDir?: string;
   readonly heapSnapshotDir?: string;
+  /** V8/node flags for the cloud process (e.g. --max-semi-space-size=…), as a unit would set. */
+  readonly cloudNodeFlags: readonly string[];
   readonly row: (what: string, value: string, versus: string) => void;
 }
 
@@ -35,6 +37,7 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
     input.engine,
     input.cpuProfDir,
     input.heapSnapshotDir,
+    input.cloudNodeFlags,
   );
   let fleet: FleetProcesses | undefined;
   try {
@@ -62,8 +65,12 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
 
     t = performance.now();
     fleet.connectAll();
-    await fleet.until((s) => s.connected === N, 'all connected', 900_000);
-    row('connect all lockers', seconds(performance.now() - t), 'target < 30 s');
+    const storm = await fleet.until((s) => s.connected === N, 'all connected', 900_000);
+    row(
+      'connect all lockers',
+      seconds(performance.now() - t),
+      `target < 30 s (${storm.connectFailures} failed attempts, ${storm.handshakeTimeouts} of them handshakes given up)`,
+    );
     await fleet.until(drained, 'first statuses and layout events drained', 900_000);
     // On purpose, not a wait for an event: the storm's peak is read once its last answers are out;
     // the idle figure after it comes after a full collection, whatever V8 would have done by then.
@@ -86,6 +93,14 @@ export async function runFleetPhases(input: PhaseInput): Promise<void> {
       'cloud V8 heap per idle locker',
       `${((idle.heapUsed - heapBefore) / N / 1024).toFixed(1)} KB`,
       `heap in use ${mb(heapBefore)} → ${mb(idle.heapUsed)} (committed ${mb(idle.heapTotal)}, outside the heap ${mb(idle.external)}), part of the RSS above`,
+    );
+    row(
+      'cloud V8 heap spaces when idle',
+      idle.spaces
+        .filter((s) => s.total >= 1024 * 1024)
+        .map((s) => `${s.space.replace('_space', '')} ${mb(s.total)}/${mb(s.used)}`)
+        .join(', '),
+      'committed/in use',
     );
     cloud.heapSnapshot();
 
@@ -165,7 +180,7 @@ async function restartPhase(
   input.row(
     `${input.restartSignal} + start: all connected`,
     seconds(reconnectMs),
-    `target < 30 s (cloud up after ${seconds(startMs)}, ${connected.connects} connects)`,
+    `target < 30 s (cloud up after ${seconds(startMs)}, ${connected.connects - before.connects} connects, ${connected.handshakeTimeouts - before.handshakeTimeouts} handshakes given up)`,
   );
   input.row(`${input.restartSignal} + start: all drained`, seconds(drainMs), `${N} lockers`);
 }
