@@ -3,6 +3,7 @@ import { createSystemdNotifier } from '../agent/drivers/systemd-notify.ts';
 import { isPostamatError } from '../protocol/index.ts';
 import { ENV_OVERRIDES, loadCloudConfig } from './config.ts';
 import { type CloudService, startCloudService } from './service/cloud-service.ts';
+import { HeapCompactor } from './service/heap-compactor.ts';
 
 /**
  * Entry point: `tsx cloud/main.ts [--config cloud.yaml]` — the whole cloud in one process:
@@ -35,12 +36,19 @@ async function main(): Promise<void> {
   // The watchdog is fed only while the broker link is up: a cloud cut off from its lockers is
   // restarted by systemd rather than left half-alive.
   const stopWatchdog = notifier.startWatchdog(() => service.brokerConnected());
+  // Per process, not per service: gives a connect storm's memory back once it is over.
+  const compactor = new HeapCompactor({
+    logger: service.cloud.logger,
+    registry: service.cloud.metrics.registry,
+  });
+  compactor.start();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     service.cloud.logger.info({ event: 'cloud.stopping', signal }, 'stopping');
     stopWatchdog();
+    compactor.stop();
     await service.stop();
     process.exit(0);
   };

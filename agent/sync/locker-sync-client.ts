@@ -1,4 +1,3 @@
-import { Socket } from 'node:net';
 import { connect, type MqttClient } from 'mqtt';
 import {
   decodePayload,
@@ -30,7 +29,6 @@ export class LockerSyncClient {
   readonly counters: LockerSyncCounters = {
     connects: 0,
     connectFailures: 0,
-    handshakeTimeouts: 0,
     commandsHandled: 0,
     commandsRefusedBadPayload: 0,
     ackTimeouts: 0,
@@ -169,28 +167,12 @@ export class LockerSyncClient {
       ...options.tls,
     });
     this.client = client;
-    this.limitHandshake(client);
     client.on('connect', () => void this.onConnect(client));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (error) =>
       options.logger.warn({ event: 'sync.mqtt.error', error: error.message }),
     );
     client.on('close', () => this.onClose(client));
-  }
-
-  /** Gives up a TCP handshake that has not finished in time (handshakeTimeoutMs). */
-  private limitHandshake(client: MqttClient): void {
-    const { stream } = client;
-    if (!(stream instanceof Socket) || !stream.connecting) return;
-    const ms = this.options.handshakeTimeoutMs ?? 5_000;
-    const timer = setTimeout(() => {
-      this.counters.handshakeTimeouts += 1;
-      this.options.logger.warn({ event: 'sync.mqtt.handshake-timeout', timeoutMs: ms });
-      stream.destroy();
-    }, ms);
-    const done = () => clearTimeout(timer);
-    stream.once('connect', done);
-    stream.once('close', done);
   }
 
   private async onConnect(client: MqttClient): Promise<void> {

@@ -20,13 +20,6 @@ export interface LockerSyncClientOptions {
   readonly random: RandomSource;
   readonly backoff?: BackoffPolicy;
   readonly drain?: DrainOptions;
-  /**
-   * A TCP handshake not done by then is given up and retried on the jittered backoff. The kernel
-   * would retry a dropped SYN itself, but at 1, 3, 7, 15, 31 s after the first: for a fleet that
-   * met a full accept queue together, in waves together (Mosquitto listens with a backlog of 100).
-   * Default 5 s: the kernel's retries at 1 s and 3 s still happen inside it.
-   */
-  readonly handshakeTimeoutMs?: number;
   /** No ack progress for this long while events are in flight: resend from the last ack. */
   readonly ackTimeoutMs?: number;
   /** How often a connected locker refreshes its retained status (outbox depth, boards). */
@@ -39,8 +32,6 @@ export interface LockerSyncClientOptions {
 export interface LockerSyncCounters {
   connects: number;
   connectFailures: number;
-  /** Attempts given up because the TCP handshake did not finish (handshakeTimeoutMs). */
-  handshakeTimeouts: number;
   commandsHandled: number;
   commandsRefusedBadPayload: number;
   ackTimeouts: number;

@@ -216,8 +216,13 @@ export class CloudLink {
       return;
     }
     counters.statusUpdates += 1;
+    const was = this.presence.get(lockerId)?.online;
     this.presence.record(status, clock.now());
-    logger.info({ event: 'mqtt.locker.presence', lockerId, online: status.online, retained });
+    // A line per change of presence; heartbeats and retained replays (10,000 at every cloud
+    // start) only at debug: at info they were a synchronous write per status, ~3% of a storm.
+    const line = { event: 'mqtt.locker.presence', lockerId, online: status.online, retained };
+    if (was !== status.online && !retained) logger.info(line);
+    else logger.debug(line);
     // A retained status is history replayed to this client; only a live one is the locker
     // speaking now, and then it wants its clock reference, its committed seq and its sync data.
     if (retained || !status.online) return;

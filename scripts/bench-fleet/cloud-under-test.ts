@@ -104,6 +104,8 @@ export class CloudUnderTest {
     heapUsed: number;
     heapTotal: number;
     external: number;
+    /** Compactions the cloud's HeapCompactor has run. */
+    compactions: number;
     /** Per V8 heap space: committed and used bytes. */
     spaces: { space: string; total: number; used: number }[];
   }> {
@@ -127,6 +129,7 @@ export class CloudUnderTest {
       heapUsed: read('nodejs_heap_size_used_bytes'),
       heapTotal: read('nodejs_heap_size_total_bytes'),
       external: read('nodejs_external_memory_bytes'),
+      compactions: read('postamat_heap_compactions_total'),
     };
   }
 

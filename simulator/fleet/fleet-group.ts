@@ -23,8 +23,6 @@ export interface FleetStats {
   readonly delivered: number;
   readonly connects: number;
   readonly connectFailures: number;
-  /** Attempts given up because the TCP handshake did not finish (a full accept queue). */
-  readonly handshakeTimeouts: number;
   readonly commandsHandled: number;
   readonly trafficEvents: number;
   /** Burst commands this process has carried out (so a waiter knows its burst is counted). */
@@ -83,7 +81,6 @@ export class FleetGroup {
     let delivered = 0;
     let connects = 0;
     let connectFailures = 0;
-    let handshakeTimeouts = 0;
     let commandsHandled = 0;
     for (const locker of this.lockers) {
       if (locker.client.connected()) connected += 1;
@@ -91,7 +88,6 @@ export class FleetGroup {
       delivered += locker.store.outbox.deliveredSeq();
       connects += locker.client.counters.connects;
       connectFailures += locker.client.counters.connectFailures;
-      handshakeTimeouts += locker.client.counters.handshakeTimeouts;
       commandsHandled += locker.client.counters.commandsHandled;
     }
     return {
@@ -101,7 +97,6 @@ export class FleetGroup {
       delivered,
       connects,
       connectFailures,
-      handshakeTimeouts,
       commandsHandled,
       trafficEvents: this.traffic.events,
       bursts: this.traffic.bursts,
@@ -124,7 +119,6 @@ export function sumStats(all: readonly FleetStats[]): FleetStats {
     delivered: sum('delivered'),
     connects: sum('connects'),
     connectFailures: sum('connectFailures'),
-    handshakeTimeouts: sum('handshakeTimeouts'),
     commandsHandled: sum('commandsHandled'),
     trafficEvents: sum('trafficEvents'),
     bursts: sum('bursts'),

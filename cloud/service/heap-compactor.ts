@@ -1,0 +1,158 @@
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+
+/** What the policy looks at: V8's heap, committed and in use (bytes). */
+export interface HeapReading {
+  readonly committed: number;
+  readonly used: number;
+}
+
+export interface CompactionPolicy {
+  /** The committed heap has grown by this share over the last compaction's result… */
+  readonly growth: number;
+  /** …and by at least this many bytes. */
+  readonly minGrowthBytes: number;
+  /** Only when the event loop was busy less than this share of the last interval. */
+  readonly maxUtilization: number;
+  /** A round that gives back less than this ends the compaction. */
+  readonly minRoundGainBytes: number;
+  readonly maxRounds: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = {
+  growth: 0.25,
+  minGrowthBytes: 32 * 1024 * 1024,
+  maxUtilization: 0.5,
+  minRoundGainBytes: 4 * 1024 * 1024,
+  maxRounds: 8,
+};
+
+/**
+ * Pure: compact now? Only after the heap grew well past what the last compaction left (a connect
+ * storm, a burst) and once the event loop has calmed down — never in the middle of the burst.
+ */
+export function shouldCompact(
+  now: HeapReading,
+  baselineCommitted: number,
+  utilization: number,
+  policy: CompactionPolicy = DEFAULT_COMPACTION,
+): boolean {
+  const grown = now.committed - baselineCommitted;
+  return (
+    utilization < policy.maxUtilization &&
+    grown >= policy.minGrowthBytes &&
+    grown >= baselineCommitted * policy.growth
+  );
+}
+
+export interface HeapCompactorOptions {
+  readonly logger: Logger;
+  readonly registry?: Registry;
+  readonly intervalMs?: number;
+  readonly policy?: CompactionPolicy;
+  /** For tests: the heap as the policy sees it. */
+  readonly read?: () => HeapReading;
+}
+
+/**
+ * Gives the memory of a storm back once it is over. After 10,000 lockers connect at once, a full
+ * GC leaves the old space fragmented: live per-connection objects sit on pages among the storm's
+ * dead ones, and V8 evacuates only a few MB of them per ordinary GC. Its memory reducer, which
+ * compacts an idle heap, never starts on a cloud node whose lockers keep it allocating (pings,
+ * statuses), so the node kept ~27 KB per locker where ~16 KB is live (docs/scaling.md). The
+ * inspector's collectGarbage is V8's memory-reducing full GC (it compacts every fragmented page,
+ * up to a budget per round); run in-process through `node:inspector`, a few rounds of it return
+ * the difference. One round costs a full-GC pause (~100–300 ms at 150 MB), only after growth and
+ * only when the event loop is mostly idle.
+ */
+export class HeapCompactor {
+  private baseline: number;
+  private timer: NodeJS.Timeout | undefined;
+  private lastElu = performance.eventLoopUtilization();
+  private running = false;
+  private readonly compactions: Counter | undefined;
+  private readonly read: () => HeapReading;
+  readonly policy: CompactionPolicy;
+
+  constructor(private readonly options: HeapCompactorOptions) {
+    this.read = options.read ?? readHeap;
+    this.policy = options.policy ?? DEFAULT_COMPACTION;
+    this.baseline = this.read().committed;
+    this.compactions =
+      options.registry === undefined
+        ? undefined
+        : new Counter({
+            name: 'postamat_heap_compactions_total',
+            help: 'Memory-reducing full GCs run after the heap grew (a connect storm, a burst)',
+            registers: [options.registry],
+          });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.options.intervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One look at the heap; compacts if the policy says so. Resolves to whether it did. */
+  async check(): Promise<boolean> {
+    const elu = performance.eventLoopUtilization(this.lastElu);
+    this.lastElu = performance.eventLoopUtilization();
+    if (this.running) return false;
+    const before = this.read();
+    if (!shouldCompact(before, this.baseline, elu.utilization, this.policy)) {
+      // A heap that shrank on its own is the new baseline: growth is measured from the lowest.
+      this.baseline = Math.min(this.baseline, before.committed);
+      return false;
+    }
+    await this.compact(before);
+    return true;
+  }
+
+  /** Memory-reducing full GCs until a round gives back too little. */
+  async compact(before: HeapReading = this.read()): Promise<HeapReading> {
+    this.running = true;
+    const started = performance.now();
+    const session = new Session();
+    session.connect();
+    let after = before;
+    let rounds = 0;
+    try {
+      while (rounds < this.policy.maxRounds) {
+        const previous = after.committed;
+        await session.post('HeapProfiler.collectGarbage');
+        rounds += 1;
+        after = this.read();
+        if (previous - after.committed < this.policy.minRoundGainBytes) break;
+      }
+    } finally {
+      session.disconnect();
+      this.running = false;
+    }
+    this.baseline = after.committed;
+    this.compactions?.inc();
+    this.options.logger.info({
+      event: 'cloud.heap.compacted',
+      rounds,
+      ms: Math.round(performance.now() - started),
+      committedMb: [mb(before.committed), mb(after.committed)],
+      usedMb: [mb(before.used), mb(after.used)],
+    });
+    return after;
+  }
+}
+
+function readHeap(): HeapReading {
+  const heap = getHeapStatistics();
+  return { committed: heap.total_heap_size, used: heap.used_heap_size };
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
