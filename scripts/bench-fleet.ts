@@ -11,7 +11,7 @@
  *
  * Options: --lockers N, --configs embedded-sqlite,embedded-postgres,mosquitto-sqlite,
  * mosquitto-postgres, --rate 1000 (background events/s), --opens 100, --burst 5 (actions per
- * locker), --per-process 5000, --no-raw, --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR,
+ * locker), --per-process 5000, --no-raw, --raw mosquitto (only that reference), --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR,
  * --cloud-node-flags="--max-semi-space-size=8" (node flags for the cloud process).
  */
 import { spawn } from 'node:child_process';
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '5' },
     'per-process': { type: 'string', default: '5000' },
     'no-raw': { type: 'boolean', default: false },
+    /** Which raw broker references to run: embedded (plain aedes), mosquitto, or both. */
+    raw: { type: 'string', default: 'embedded,mosquitto' },
     'restart-signal': { type: 'string', default: 'SIGKILL' },
     /** Write the cloud's CPU profile here (node --cpu-prof); use --restart-signal SIGTERM. */
     'cpu-prof': { type: 'string' },
@@ -133,7 +135,8 @@ async function main(): Promise<void> {
   try {
     for (const config of configs) {
       const [broker, engine] = config.split('-') as ['embedded' | 'mosquitto', Engine];
-      if (!values['no-raw'] && !rawDone.has(broker)) {
+      const rawWanted = !values['no-raw'] && (values.raw ?? '').split(',').includes(broker);
+      if (rawWanted && !rawDone.has(broker)) {
         rawDone.add(broker);
         await rawRows(broker).catch((error: unknown) =>
           row(`raw ${broker}`, 'FAILED', String(error).slice(0, 200), ''),
