@@ -175,3 +175,37 @@ describe('embedded broker over TLS', () => {
     }
   });
 });
+
+describe('embedded broker while the cloud starts', () => {
+  it('tells lockers "server unavailable" (not "bad password") until it is ready, then lets them in', async () => {
+    const counters = createMqttCounters();
+    const credentials = new InMemoryLockerCredentialStore();
+    credentials.add('L-early', 's3cret-s3cret');
+    let ready = false;
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      credentials,
+      internal: { username: 'cloud-internal', password: 'internal-secret' },
+      ready: () => ready,
+      counters,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const refused = await rawClient(broker.url, login('L-early', 's3cret-s3cret')).then(
+        () => undefined,
+        (error: { code?: number }) => error,
+      );
+      expect(refused?.code).toBe(3);
+      expect(counters.refusedStarting).toBe(1);
+      expect(counters.authFailures).toBe(0);
+      // A wrong secret is still a wrong secret once the cloud is up.
+      ready = true;
+      const client = await rawClient(broker.url, login('L-early', 's3cret-s3cret'));
+      await client.endAsync();
+      await expect(rawClient(broker.url, login('L-early', 'guess'))).rejects.toThrow();
+      expect(counters.authFailures).toBe(1);
+    } finally {
+      await broker.close();
+    }
+  });
+});

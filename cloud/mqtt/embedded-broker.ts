@@ -24,6 +24,12 @@ export interface EmbeddedBrokerOptions {
   /** mqtts: PEM certificate and key files from the config. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly credentials: LockerCredentialStore;
+  /**
+   * False while the cloud is starting (store not open, its own client not subscribed yet):
+   * lockers are then told "server unavailable" (CONNACK 3) and come back on their backoff,
+   * rather than "bad username or password" and an auth failure counted for each.
+   */
+  readonly ready?: () => boolean;
   /** The cloud service's own client: the only one that sees every locker. */
   readonly internal: { readonly username: string; readonly password: string };
   readonly topicPrefix?: string;
@@ -65,10 +71,16 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       })
       .catch((error: unknown) => {
         const reason = error instanceof RefusedError ? error.reason : 'error';
+        const refusal = new Error('refused') as AuthenticateError;
+        if (reason === 'starting') {
+          counters.refusedStarting += 1;
+          logger.debug({ event: 'mqtt.connect.starting', clientId: client.id });
+          refusal.returnCode = 3;
+          return done(refusal, false);
+        }
         if (reason === 'revoked') counters.revokedRefused += 1;
         else counters.authFailures += 1;
         logger.warn({ event: 'mqtt.auth.refused', clientId: client.id, reason });
-        const refusal = new Error('refused') as AuthenticateError;
         refusal.returnCode = reason === 'revoked' ? 5 : 4;
         done(refusal, false);
       });
@@ -85,6 +97,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     // (and receive its queued commands) just by reusing its client id.
     if (client.id !== user) throw new RefusedError('client-id');
     if (revoked.has(user)) throw new RefusedError('revoked');
+    if (options.ready?.() === false) throw new RefusedError('starting');
     if (!(await options.credentials.verifyLockerSecret(user, secret))) {
       throw new RefusedError('bad-secret');
     }

@@ -6,6 +6,8 @@ export interface MqttCounters {
   connectionsAccepted: number;
   authFailures: number;
   revokedRefused: number;
+  /** Lockers asked to come back later: the cloud was still starting (CONNACK 3, not an auth failure). */
+  refusedStarting: number;
   publishDenied: number;
   subscribeDenied: number;
   oversized: number;
@@ -33,6 +35,7 @@ export function createMqttCounters(): MqttCounters {
     connectionsAccepted: 0,
     authFailures: 0,
     revokedRefused: 0,
+    refusedStarting: 0,
     publishDenied: 0,
     subscribeDenied: 0,
     oversized: 0,

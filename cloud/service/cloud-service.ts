@@ -91,6 +91,7 @@ export async function startCloudService(
                   verifyLockerSecret: async (id, secret) =>
                     credentials?.verifyLockerSecret(id, secret) ?? false,
                 },
+                ready: () => credentials !== undefined,
                 internal,
                 counters,
                 logger: logger.child({ part: 'broker' }),
