@@ -11,8 +11,9 @@
  *
  * Options: --lockers N, --configs embedded-sqlite,embedded-postgres,mosquitto-sqlite,
  * mosquitto-postgres, --rate 1000 (background events/s), --opens 100, --burst 5 (actions per
- * locker), --per-process 5000, --no-raw, --raw mosquitto (only that reference), --restart-signal SIGKILL, --cpu-prof DIR, --heap-snapshot DIR,
- * --cloud-node-flags="--max-semi-space-size=8" (node flags for the cloud process).
+ * locker), --per-process 5000, --no-raw, --raw mosquitto (only that reference), --restart-signal
+ * SIGKILL, --cpu-prof DIR, --heap-snapshot DIR, --cloud-node-flags="--max-semi-space-size=8"
+ * (node flags for the cloud process).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,3 @@
-import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
@@ -119,8 +118,20 @@ export class HeapCompactor {
   async compact(before: HeapReading = this.read()): Promise<HeapReading> {
     this.running = true;
     const started = performance.now();
-    const session = new Session();
-    session.connect();
+    let session: import('node:inspector/promises').Session;
+    try {
+      // Lazily: a Node built without the inspector then loses compaction, not the cloud.
+      session = new (await import('node:inspector/promises')).Session();
+      session.connect();
+    } catch (error) {
+      this.running = false;
+      this.stop();
+      this.options.logger.warn({
+        event: 'cloud.heap.compaction-unavailable',
+        error: String(error),
+      });
+      return before;
+    }
     let after = before;
     let rounds = 0;
     try {
