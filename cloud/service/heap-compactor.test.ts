@@ -55,7 +55,7 @@ describe('HeapCompactor on this process', () => {
     const compactor = new HeapCompactor({
       logger: pino({ level: 'silent' }),
       read: () => heap,
-      policy: DEFAULT_COMPACTION,
+      policy: { ...DEFAULT_COMPACTION, minIntervalMs: 1_000 },
     });
     heap = { committed: 400 * MB, used: 300 * MB };
     // Busy: the synchronous loop below keeps the event loop utilised since construction.
@@ -64,8 +64,16 @@ describe('HeapCompactor on this process', () => {
     expect(await compactor.check()).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await compactor.check()).toBe(true);
-    // The result is the new baseline: no compaction again without new growth.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The result is the new baseline: no compaction again without new growth…
+    heap = { committed: 410 * MB, used: 300 * MB };
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await compactor.check()).toBe(false);
+    // …and new growth waits out the interval between two compactions.
+    await compactor.compact();
+    heap = { committed: 800 * MB, used: 600 * MB };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await compactor.check()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await compactor.check()).toBe(true);
   });
 });

@@ -19,6 +19,8 @@ export interface CompactionPolicy {
   /** A round that gives back less than this ends the compaction. */
   readonly minRoundGainBytes: number;
   readonly maxRounds: number;
+  /** At most one compaction in this long: each round is a full-GC pause. */
+  readonly minIntervalMs: number;
 }
 
 export const DEFAULT_COMPACTION: CompactionPolicy = {
@@ -27,6 +29,7 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
   maxUtilization: 0.5,
   minRoundGainBytes: 4 * 1024 * 1024,
   maxRounds: 8,
+  minIntervalMs: 120_000,
 };
 
 /**
@@ -72,6 +75,7 @@ export class HeapCompactor {
   private timer: NodeJS.Timeout | undefined;
   private lastElu = performance.eventLoopUtilization();
   private running = false;
+  private lastCompactedAt = Number.NEGATIVE_INFINITY;
   private readonly compactions: Counter | undefined;
   private readonly read: () => HeapReading;
   readonly policy: CompactionPolicy;
@@ -104,6 +108,7 @@ export class HeapCompactor {
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     if (this.running) return false;
+    if (performance.now() - this.lastCompactedAt < this.policy.minIntervalMs) return false;
     const before = this.read();
     if (!shouldCompact(before, this.baseline, elu.utilization, this.policy)) {
       // A heap that shrank on its own is the new baseline: growth is measured from the lowest.
@@ -147,6 +152,7 @@ export class HeapCompactor {
       this.running = false;
     }
     this.baseline = after.committed;
+    this.lastCompactedAt = performance.now();
     this.compactions?.inc();
     this.options.logger.info({
       event: 'cloud.heap.compacted',
