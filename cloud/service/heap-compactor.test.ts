@@ -37,8 +37,6 @@ describe('HeapCompactor on this process', () => {
     fragmentHeap();
     const registry = new Registry();
     const compactor = new HeapCompactor({ logger: pino({ level: 'silent' }), registry });
-    // Garbage first (an ordinary GC), so what is left to give back is fragmentation.
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const before = getHeapStatistics();
     const after = await compactor.compact();
     const live = (globalThis as { kept?: unknown[] }).kept;
@@ -52,28 +50,29 @@ describe('HeapCompactor on this process', () => {
 
   it('compacts on its own after the heap grew, but not while the loop is busy', async () => {
     let heap = { committed: 100 * MB, used: 80 * MB };
+    let busy = 0.9;
+    let clock = 0;
     const compactor = new HeapCompactor({
       logger: pino({ level: 'silent' }),
       read: () => heap,
-      policy: { ...DEFAULT_COMPACTION, minIntervalMs: 1_000 },
+      utilization: () => busy,
+      now: () => clock,
     });
     heap = { committed: 400 * MB, used: 300 * MB };
-    // Busy: the synchronous loop below keeps the event loop utilised since construction.
-    const until = Date.now() + 300;
-    while (Date.now() < until) {}
+    // The storm is still on: the event loop is busy.
     expect(await compactor.check()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    busy = 0.1;
     expect(await compactor.check()).toBe(true);
     // The result is the new baseline: no compaction again without new growth…
     heap = { committed: 410 * MB, used: 300 * MB };
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock += DEFAULT_COMPACTION.minIntervalMs + 10_000;
     expect(await compactor.check()).toBe(false);
     // …and new growth waits out the interval between two compactions.
     await compactor.compact();
     heap = { committed: 800 * MB, used: 600 * MB };
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    clock += DEFAULT_COMPACTION.minIntervalMs / 2;
     expect(await compactor.check()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    clock += DEFAULT_COMPACTION.minIntervalMs / 2 + 1;
     expect(await compactor.check()).toBe(true);
   });
 });

@@ -57,6 +57,10 @@ export interface HeapCompactorOptions {
   readonly policy?: CompactionPolicy;
   /** For tests: the heap as the policy sees it. */
   readonly read?: () => HeapReading;
+  /** For tests: the share of time the event loop was busy since the previous call. */
+  readonly utilization?: () => number;
+  /** For tests: a monotonic clock in ms. */
+  readonly now?: () => number;
 }
 
 /**
@@ -73,15 +77,18 @@ export interface HeapCompactorOptions {
 export class HeapCompactor {
   private baseline: number;
   private timer: NodeJS.Timeout | undefined;
-  private lastElu = performance.eventLoopUtilization();
   private running = false;
   private lastCompactedAt = Number.NEGATIVE_INFINITY;
   private readonly compactions: Counter | undefined;
   private readonly read: () => HeapReading;
+  private readonly utilization: () => number;
+  private readonly now: () => number;
   readonly policy: CompactionPolicy;
 
   constructor(private readonly options: HeapCompactorOptions) {
     this.read = options.read ?? readHeap;
+    this.utilization = options.utilization ?? loopUtilization();
+    this.now = options.now ?? (() => performance.now());
     this.policy = options.policy ?? DEFAULT_COMPACTION;
     this.baseline = this.read().committed;
     this.compactions =
@@ -105,12 +112,11 @@ export class HeapCompactor {
 
   /** One look at the heap; compacts if the policy says so. Resolves to whether it did. */
   async check(): Promise<boolean> {
-    const elu = performance.eventLoopUtilization(this.lastElu);
-    this.lastElu = performance.eventLoopUtilization();
+    const utilization = this.utilization();
     if (this.running) return false;
-    if (performance.now() - this.lastCompactedAt < this.policy.minIntervalMs) return false;
+    if (this.now() - this.lastCompactedAt < this.policy.minIntervalMs) return false;
     const before = this.read();
-    if (!shouldCompact(before, this.baseline, elu.utilization, this.policy)) {
+    if (!shouldCompact(before, this.baseline, utilization, this.policy)) {
       // A heap that shrank on its own is the new baseline: growth is measured from the lowest.
       this.baseline = Math.min(this.baseline, before.committed);
       return false;
@@ -152,7 +158,7 @@ export class HeapCompactor {
       this.running = false;
     }
     this.baseline = after.committed;
-    this.lastCompactedAt = performance.now();
+    this.lastCompactedAt = this.now();
     this.compactions?.inc();
     this.options.logger.info({
       event: 'cloud.heap.compacted',
@@ -163,6 +169,16 @@ export class HeapCompactor {
     });
     return after;
   }
+}
+
+/** The event loop's utilization since the previous call (the first: since the process began). */
+function loopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const since = performance.eventLoopUtilization(last);
+    last = performance.eventLoopUtilization();
+    return since.utilization;
+  };
 }
 
 function readHeap(): HeapReading {
