@@ -13,7 +13,8 @@
  * mosquitto-postgres, --rate 1000 (background events/s), --opens 100, --burst 5 (actions per
  * locker), --per-process 5000, --no-raw, --raw mosquitto (only that reference), --restart-signal
  * SIGKILL, --cpu-prof DIR, --heap-snapshot DIR, --cloud-node-flags="--max-semi-space-size=8"
- * (node flags for the cloud process).
+ * (node flags for the cloud process). Environment: FLEET_LOG_LEVEL=warn prints the agents' warnings,
+ * CLOUD_PROCESS_LOG=file keeps the cloud processes' log lines.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +66,9 @@ export class CloudProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new CloudProcess(child);
+    // Benchmarks: CLOUD_PROCESS_LOG=file keeps the cloud's log (heap compactions, refusals).
+    const keep = process.env.CLOUD_PROCESS_LOG;
+    if (keep !== undefined) child.stdout?.pipe(createWriteStream(keep, { flags: 'a' }));
     createInterface({ input: child.stderr! }).on('line', (line) => proc.stderr.push(line));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('cloud not started in time')), timeoutMs);
