@@ -10,6 +10,7 @@ import { CloudLink } from '../mqtt/cloud-link.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { createMqttCounters, type MqttCounters } from '../mqtt/mqtt-counters.ts';
 import type { LockerCredentialStore } from '../ports.ts';
+import { batchedLockerReads } from './batched-reads.ts';
 import { CommandPusher } from './command-pusher.ts';
 import { credentialDayWatcher } from './credential-day.ts';
 import { exportMqttCounters } from './mqtt-metrics.ts';
@@ -120,10 +121,14 @@ export async function startCloudService(
     // Embedded: every locker has to connect to this process anew, so none is online yet.
     if (broker !== undefined) await cloud.store.markAllOffline();
 
+    // What every connecting locker needs read (its secret, committed seq, sync version or first
+    // snapshot) is read for many lockers at once: a storm is then a few dozen reads per table.
+    const reads = batchedLockerReads(cloud.store);
     const syncPusher = new SyncPusher({
       syncVersions: () => cloud.store.syncVersions(),
       buildSyncMessage: (id, since) => cloud.store.buildSyncMessage(id, since),
-      syncVersionOf: (id) => cloud.store.syncVersionOf(id),
+      buildSnapshot: reads.buildSnapshot,
+      syncVersionOf: reads.syncVersionOf,
       sendSync: (message) => (link as CloudLink).sendSync(message),
       logger: logger.child({ part: 'sync-pusher' }),
     });
@@ -137,7 +142,10 @@ export async function startCloudService(
       ...(config.mqtt.workerId === undefined ? {} : { workerId: config.mqtt.workerId }),
       ...(config.mqtt.topicPrefix === undefined ? {} : { topicPrefix: config.mqtt.topicPrefix }),
       ...linkTls(config),
-      store: cloud.ingest,
+      store: {
+        ingest: (lockerId, events, receivedAt) => cloud.ingest.ingest(lockerId, events, receivedAt),
+        committedSeq: reads.committedSeq,
+      },
       buildSync: syncPusher.builder,
       clock,
       counters,
@@ -147,7 +155,7 @@ export async function startCloudService(
     cleanups.push(() => connectedLink.close());
     // Lockers are let in only once the cloud's own client has subscribed: a batch a locker sent
     // before would reach no subscriber and wait out the locker's ack timeout (15 s) to be resent.
-    credentials = cloud.store;
+    credentials = reads;
     const commandPusher = new CommandPusher({
       pendingCommands: () => cloud.store.pendingCommands(),
       markCommandSent: (id) => cloud.store.markCommandSent(id),

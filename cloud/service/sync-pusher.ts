@@ -12,6 +12,11 @@ export interface SyncPusherDeps {
    * locker reconnecting after a cloud restart asks for.
    */
   readonly syncVersionOf?: (lockerId: string) => Promise<number | undefined>;
+  /**
+   * A locker's snapshot, for one that holds nothing yet (version 0): given, these are read for
+   * many lockers at once (batched-reads.ts), as every locker asks at its first connect.
+   */
+  readonly buildSnapshot?: (lockerId: string) => Promise<SyncMessage>;
   readonly sendSync: (message: SyncMessage) => Promise<void>;
   readonly logger: Logger;
   /** At most this many lockers are sent a delta per pass; the rest wait for the next pass. */
@@ -43,10 +48,10 @@ export class SyncPusher {
       const current = await this.deps.syncVersionOf(lockerId);
       if (current === sinceVersion) return undefined;
     }
-    const message = await this.deps.buildSyncMessage(
-      lockerId,
-      sinceVersion > 0 ? sinceVersion : undefined,
-    );
+    const message =
+      sinceVersion <= 0 && this.deps.buildSnapshot !== undefined
+        ? await this.deps.buildSnapshot(lockerId)
+        : await this.deps.buildSyncMessage(lockerId, sinceVersion > 0 ? sinceVersion : undefined);
     if (message.version <= sinceVersion) return undefined;
     this.held.set(lockerId, message.version);
     return message;

@@ -1,6 +1,7 @@
 import { PostamatError, type SyncMessage } from '../../protocol/index.ts';
 import { hmacHex, keyedHash, newSecret } from '../security/secrets.ts';
 import { bumpTenantLockers, type Db, type StoreContext } from './context.ts';
+import { groupBy, keyLists } from './key-batches.ts';
 
 export const DAY = 86_400_000;
 
@@ -38,30 +39,63 @@ export async function lockerCredentials(
   lockerId: string,
   hashKey: string,
 ): Promise<Credential[]> {
-  const couriers = await ctx.db
+  const all = await lockerCredentialsMany(ctx, [{ id: lockerId, hash_key: hashKey }]);
+  return all.get(lockerId) ?? [];
+}
+
+/** lockerCredentials of many lockers (at most MAX_KEYS_PER_QUERY) with one read. */
+export async function lockerCredentialsMany(
+  ctx: StoreContext,
+  lockers: readonly { readonly id: string; readonly hash_key: string }[],
+): Promise<Map<string, Credential[]>> {
+  const out = new Map<string, Credential[]>();
+  const lists = keyLists(lockers.map((l) => l.id));
+  if (lists.length === 0) return out;
+  if (lists.length > 1) throw new Error(`${lockers.length} lockers are more than one read takes`);
+  const rows = await ctx.db
     .selectFrom('couriers')
     .innerJoin('operator_tenants', 'operator_tenants.tenant_id', 'couriers.tenant_id')
     .innerJoin('lockers', 'lockers.operator_id', 'operator_tenants.operator_id')
-    .select(['couriers.id', 'couriers.tenant_id', 'couriers.active'])
-    .where('lockers.id', '=', lockerId)
+    .select(['lockers.id as locker_id', 'couriers.id', 'couriers.tenant_id', 'couriers.active'])
+    .where('lockers.id', 'in', lists[0] as string[])
+    .orderBy('lockers.id')
     .orderBy('couriers.id')
     .execute();
-  if (couriers.length === 0) return [];
+  if (rows.length === 0) return out;
   const secret = await credentialSecret(ctx.db);
   const today = dayOf(ctx.clock.now());
-  return couriers.flatMap((c) =>
-    [today, today + 1].map((day) => ({
-      credentialId: `${c.id}:${day}`,
-      role: 'courier' as const,
-      holderId: c.id,
-      tenantId: c.tenant_id,
-      kind: 'daily-code' as const,
-      secretHash: keyedHash(hashKey, 'courier-daily-code', dailyCode(secret, c.id, day)),
-      revoked: c.active !== 1,
-      validFrom: day * DAY,
-      validUntil: (day + 1) * DAY,
-    })),
-  );
+  // The code is the courier's for the day, whichever locker: derived once, hashed per locker.
+  const codes = new Map<string, string>();
+  const codeOf = (courierId: string, day: number) => {
+    const key = `${courierId}:${day}`;
+    let code = codes.get(key);
+    if (code === undefined) {
+      code = dailyCode(secret, courierId, day);
+      codes.set(key, code);
+    }
+    return code;
+  };
+  const hashKeys = new Map(lockers.map((l) => [l.id, l.hash_key]));
+  for (const [lockerId, couriers] of groupBy(rows, (r) => r.locker_id)) {
+    const hashKey = hashKeys.get(lockerId) as string;
+    out.set(
+      lockerId,
+      couriers.flatMap((c) =>
+        [today, today + 1].map((day) => ({
+          credentialId: `${c.id}:${day}`,
+          role: 'courier' as const,
+          holderId: c.id,
+          tenantId: c.tenant_id,
+          kind: 'daily-code' as const,
+          secretHash: keyedHash(hashKey, 'courier-daily-code', codeOf(c.id, day)),
+          revoked: c.active !== 1,
+          validFrom: day * DAY,
+          validUntil: (day + 1) * DAY,
+        })),
+      ),
+    );
+  }
+  return out;
 }
 
 export function courierCredentialStore(ctx: StoreContext) {

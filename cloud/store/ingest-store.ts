@@ -4,6 +4,7 @@ import type { EventIngestStore, IngestResult, LockerCredentialStore } from '../p
 import { hashesEqual, sha256Hex } from '../security/secrets.ts';
 import { type Db, inTransaction, type StoreContext } from './context.ts';
 import { applyEffect } from './event-projection.ts';
+import { keyLists } from './key-batches.ts';
 
 /** One locker's batch for `ingestMany`. */
 export interface IngestCall {
@@ -102,10 +103,12 @@ async function ingestMany(
   });
 }
 
-export function ingestStore(
-  ctx: StoreContext,
-): EventIngestStore &
-  LockerCredentialStore & { ingestMany(calls: readonly IngestCall[]): Promise<IngestResult[]> } {
+export function ingestStore(ctx: StoreContext): EventIngestStore &
+  LockerCredentialStore & {
+    ingestMany(calls: readonly IngestCall[]): Promise<IngestResult[]>;
+    committedSeqs(lockerIds: readonly string[]): Promise<Map<string, number>>;
+    lockerSecretHashes(lockerIds: readonly string[]): Promise<Map<string, string>>;
+  } {
   return {
     async ingest(lockerId, events, receivedAt): Promise<IngestResult> {
       const [result] = await ingestMany(ctx, [{ lockerId, events, receivedAt }]);
@@ -121,6 +124,38 @@ export function ingestStore(
         .where('locker_id', '=', lockerId)
         .executeTakeFirst();
       return row?.committed_seq ?? 0;
+    },
+
+    /** committedSeq of many lockers, one read per 256 (a locker with no events is absent). */
+    async committedSeqs(lockerIds: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (const ids of keyLists(lockerIds)) {
+        const rows = await ctx.db
+          .selectFrom('ingest_cursors')
+          .select(['locker_id', 'committed_seq'])
+          .where('locker_id', 'in', ids)
+          .execute();
+        for (const row of rows) out.set(row.locker_id, row.committed_seq);
+      }
+      return out;
+    },
+
+    /**
+     * The secret hashes of many lockers, one read per 256: what verifyLockerSecret compares,
+     * for a storm of CONNECTs. Unknown and revoked lockers are absent.
+     */
+    async lockerSecretHashes(lockerIds: readonly string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const ids of keyLists(lockerIds)) {
+        const rows = await ctx.db
+          .selectFrom('lockers')
+          .select(['id', 'mqtt_secret_hash'])
+          .where('id', 'in', ids)
+          .where('revoked', '=', 0)
+          .execute();
+        for (const row of rows) out.set(row.id, row.mqtt_secret_hash);
+      }
+      return out;
     },
 
     async verifyLockerSecret(lockerId, secret) {

@@ -3,6 +3,7 @@ import { boundingBox, distanceKm, type Point } from '../domain/geo.ts';
 import { newId, newSecret, sha256Hex } from '../security/secrets.ts';
 import { freeCapacity, type Window } from './capacity.ts';
 import { bumpSyncVersion, inTransaction, type StoreContext } from './context.ts';
+import { keyLists } from './key-batches.ts';
 import type { CellRow, LockerRow } from './schema.ts';
 
 export interface CellSpec {
@@ -227,6 +228,21 @@ export function lockerStore(ctx: StoreContext) {
         .where('revoked', '=', 0)
         .execute();
       return new Map(rows.map((r) => [r.id, r.sync_version]));
+    },
+
+    /** syncVersionOf of many lockers, one read per 256 (unknown and revoked ones absent). */
+    async syncVersionsOf(lockerIds: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (const ids of keyLists(lockerIds)) {
+        const rows = await db
+          .selectFrom('lockers')
+          .select(['id', 'sync_version'])
+          .where('id', 'in', ids)
+          .where('revoked', '=', 0)
+          .execute();
+        for (const row of rows) out.set(row.id, row.sync_version);
+      }
+      return out;
     },
 
     /** One locker's sync version (undefined when unknown or revoked): "is it current?" in one read. */

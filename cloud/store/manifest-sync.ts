@@ -2,11 +2,13 @@ import type { SyncMessage } from '../../protocol/index.ts';
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { credentialSecret, DAY, dailyCode, dayOf } from './courier-credentials.ts';
+import { keyLists } from './key-batches.ts';
 import { planOf } from './manifest-store.ts';
 import { sitePasses } from './site-store.ts';
 
 type Pass = NonNullable<SyncMessage['passes']>[number];
 type RouteParcel = NonNullable<SyncMessage['routeParcels']>[number];
+type ManifestParts = { passes: Pass[]; routeParcels: RouteParcel[] };
 
 /**
  * What manifests push to a locker: gate passes when it drives access points of a site, and the
@@ -17,11 +19,58 @@ export async function manifestSyncParts(
   ctx: StoreContext,
   lockerId: string,
   hashKey: string,
-): Promise<{ passes: Pass[]; routeParcels: RouteParcel[] }> {
-  return {
-    passes: await lockerPasses(ctx, lockerId, hashKey),
-    routeParcels: await routeParcels(ctx, lockerId, hashKey),
-  };
+): Promise<ManifestParts> {
+  return (
+    (await manifestSyncPartsMany(ctx, [{ id: lockerId, hash_key: hashKey }])).get(lockerId) ?? {
+      passes: [],
+      routeParcels: [],
+    }
+  );
+}
+
+/**
+ * manifestSyncParts of many lockers (at most MAX_KEYS_PER_QUERY). Two reads find the few that
+ * drive a site's access points or are on a route today; only those read their passes and routes.
+ * Lockers with neither are absent from the result.
+ */
+export async function manifestSyncPartsMany(
+  ctx: StoreContext,
+  lockers: readonly { readonly id: string; readonly hash_key: string }[],
+): Promise<Map<string, ManifestParts>> {
+  const out = new Map<string, ManifestParts>();
+  const lists = keyLists(lockers.map((l) => l.id));
+  if (lists.length === 0) return out;
+  if (lists.length > 1) throw new Error(`${lockers.length} lockers are more than one read takes`);
+  const ids = lists[0] as string[];
+  const atSites = new Set(
+    (
+      await ctx.db
+        .selectFrom('access_points')
+        .select('locker_id')
+        .distinct()
+        .where('locker_id', 'in', ids)
+        .execute()
+    ).map((r) => r.locker_id),
+  );
+  const onRoutes = new Set(
+    (
+      await ctx.db
+        .selectFrom('manifest_stops')
+        .select('locker_id')
+        .distinct()
+        .where('locker_id', 'in', ids)
+        .where('visit_at', '>', ctx.clock.now() - DAY)
+        .execute()
+    ).map((r) => r.locker_id),
+  );
+  for (const { id, hash_key } of lockers) {
+    if (!atSites.has(id) && !onRoutes.has(id)) continue;
+    out.set(id, {
+      passes: atSites.has(id) ? await lockerPasses(ctx, id, hash_key) : [],
+      routeParcels: onRoutes.has(id) ? await routeParcels(ctx, id, hash_key) : [],
+    });
+  }
+  return out;
 }
 
 async function lockerPasses(ctx: StoreContext, lockerId: string, hashKey: string) {

@@ -29,7 +29,7 @@ import { orderStore } from './order-store.ts';
 import { presenceStore } from './presence-store.ts';
 import { siteStore } from './site-store.ts';
 import { DEFAULT_SYNC_LIMITS, pruneSyncTombstones, type SyncLimits } from './sync-horizon.ts';
-import { buildSyncMessage } from './sync-payload.ts';
+import { buildSnapshots, buildSyncMessage } from './sync-payload.ts';
 import { tenantStore } from './tenant-store.ts';
 import { webhookStore } from './webhook-store.ts';
 
@@ -65,6 +65,8 @@ function compose(ctx: StoreContext, limits: SyncLimits) {
     ...receiptStore(ctx),
     buildSyncMessage: (lockerId: string, since?: number) =>
       buildSyncMessage(ctx, lockerId, since, limits),
+    /** Snapshots of many lockers at once (absent: unknown lockers); see buildSnapshots. */
+    buildSnapshots: (lockerIds: readonly string[]) => buildSnapshots(ctx, lockerIds),
     /** Run now and then (e.g. daily): lockers further behind than this get a snapshot. */
     pruneSyncTombstones: (keepVersions: number) => pruneSyncTombstones(ctx, keepVersions),
     async ping(): Promise<void> {

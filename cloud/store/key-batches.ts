@@ -1,0 +1,36 @@
+/** At most this many keys in one `in (…)` list. */
+export const MAX_KEYS_PER_QUERY = 256;
+
+const LIST_SIZES = [1, 4, 16, 64, MAX_KEYS_PER_QUERY] as const;
+
+/**
+ * Keys for `where … in (…)` reads of many lockers at once, in lists of a few fixed lengths: the
+ * last key is repeated up to the next of 1, 4, 16, 64 or 256 (a repeated value in an `in` list
+ * matches nothing more). So a read of any number of lockers is one of five SQL texts, and the
+ * SQLite statement cache (statement-cache.ts) keeps them all instead of every length from 1 to 256
+ * pushing the hot statements out.
+ */
+export function keyLists(keys: readonly string[]): string[][] {
+  const unique = [...new Set(keys)];
+  const lists: string[][] = [];
+  for (let start = 0; start < unique.length; start += MAX_KEYS_PER_QUERY) {
+    const list = unique.slice(start, start + MAX_KEYS_PER_QUERY);
+    const size = LIST_SIZES.find((n) => n >= list.length) ?? MAX_KEYS_PER_QUERY;
+    const last = list[list.length - 1] as string;
+    while (list.length < size) list.push(last);
+    lists.push(list);
+  }
+  return lists;
+}
+
+/** Rows grouped by a key, in the order they came. */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
