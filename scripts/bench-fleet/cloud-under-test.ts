@@ -8,7 +8,7 @@ import { CloudProcess } from '../../cloud/service/testing/cloud-process.ts';
 import { freePort } from '../../cloud/service/testing/free-port.ts';
 import { TEST_PG_URL } from '../../cloud/store/test-stores.ts';
 import { collectGarbage } from './inspector-gc.ts';
-import { rssOf } from './measure.ts';
+import { cpuSecondsOf, rssOf } from './measure.ts';
 import { OwnMosquitto } from './mosquitto.ts';
 
 export type BrokerKind = 'embedded' | 'mosquitto';
@@ -96,6 +96,11 @@ export class CloudUnderTest {
 
   rss(): number {
     return rssOf(this.proc.pid ?? 0);
+  }
+
+  /** CPU seconds the current cloud process has used since it started. */
+  cpuSeconds(): number {
+    return cpuSecondsOf(this.proc.pid ?? 0);
   }
 
   /** Heap in use, heap committed and memory outside the heap (Buffers), from the cloud's own

@@ -15,6 +15,16 @@ export function rssOf(pid: number): number {
   return Number(kb ?? 0) * 1024;
 }
 
+/**
+ * CPU seconds a process has used (user + system, /proc/PID/stat in 1/100 s ticks): the work a
+ * phase cost, which varies less from run to run than its wall time on a shared host.
+ */
+export function cpuSecondsOf(pid: number): number {
+  // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
