@@ -23,9 +23,27 @@ import { LockerPresence } from './locker-presence.ts';
 import type { MqttCounters } from './mqtt-counters.ts';
 import { answerSyncRequest, type SyncBuilder } from './sync-answer.ts';
 
+/**
+ * How the link reaches its broker: mqtt.js over TCP (any broker), or the embedded aedes
+ * in-process (embedded-broker.ts), where every message would otherwise be encoded and parsed
+ * twice more on loopback for nothing.
+ */
+export interface LinkTransport {
+  /** Subscribes (QoS 1) to these filters, again after every reconnect. */
+  subscribe(filters: readonly string[]): Promise<void>;
+  /** Publishes at QoS 1; resolves once the broker has taken the message. */
+  publish(topic: string, payload: string | Buffer): Promise<void>;
+  /** `retained`: a retained message replayed on subscribing, not a live one. */
+  onMessage(handler: (topic: string, payload: Buffer, retained: boolean) => void): void;
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
 export interface CloudLinkOptions {
   /** The broker: the embedded one's URL, or an external broker's. */
   readonly url: string;
+  /** Given: the link goes through it instead of connecting to `url` (the embedded broker's). */
+  readonly transport?: LinkTransport;
   /**
    * 'embedded': one cloud process, plain subscriptions, MQTT 3.1.1 (aedes speaks no v5).
    * 'external': MQTT 5 and a shared subscription, so several cloud workers split the lockers.
@@ -63,7 +81,7 @@ export class CloudLink {
   private readonly hold: EarlyBatchHold | undefined;
 
   private constructor(
-    private readonly client: MqttClient,
+    private readonly transport: LinkTransport,
     private readonly options: CloudLinkOptions,
   ) {
     this.prefix = options.topicPrefix ?? TOPIC_PREFIX;
@@ -71,38 +89,19 @@ export class CloudLink {
   }
 
   static async connect(options: CloudLinkOptions): Promise<CloudLink> {
-    const external = options.mode === 'external';
-    const client = await connectAsync(options.url, {
-      clientId: `${CLOUD_CLIENT_ID_PREFIX}${options.workerId === undefined ? '' : `${options.workerId}-`}${randomUUID()}`,
-      protocolVersion: external ? 5 : 4,
-      clean: true,
-      reconnectPeriod: 1_000,
-      ...(options.username === undefined ? {} : { username: options.username }),
-      ...(options.password === undefined ? {} : { password: options.password }),
-      ...options.tls,
-    });
-    const link = new CloudLink(client, options);
-    client.on('message', (topic, payload, packet) => link.onMessage(topic, payload, packet.retain));
-    client.on('error', (error) =>
-      options.logger.warn({ event: 'mqtt.cloud.client-error', error: error.message }),
-    );
-    // A reconnect with clean: true lost the subscriptions; make them again.
-    client.on('connect', (connack) => {
-      if (!connack.sessionPresent) void link.subscribe().catch(() => {});
-    });
-    await link.subscribe();
-    return link;
-  }
-
-  private async subscribe(): Promise<void> {
+    const transport = options.transport ?? (await mqttTransport(options));
+    const link = new CloudLink(transport, options);
+    transport.onMessage((topic, payload, retained) => link.onMessage(topic, payload, retained));
+    const prefix = options.topicPrefix ?? TOPIC_PREFIX;
     const share = (filter: string) =>
-      this.options.mode === 'external'
-        ? `$share/${this.options.shareGroup ?? 'postamat-cloud'}/${filter}`
+      options.mode === 'external'
+        ? `$share/${options.shareGroup ?? 'postamat-cloud'}/${filter}`
         : filter;
-    await this.client.subscribeAsync({
-      [share(wildcardTopic('events', this.prefix))]: { qos: 1 },
-      [share(wildcardTopic('status', this.prefix))]: { qos: 1 },
-    });
+    await transport.subscribe([
+      share(wildcardTopic('events', prefix)),
+      share(wildcardTopic('status', prefix)),
+    ]);
+    return link;
   }
 
   sendCommand(command: Command): Promise<void> {
@@ -115,12 +114,12 @@ export class CloudLink {
 
   /** Whether the client is connected to the broker now (the cloud's /health check). */
   connected(): boolean {
-    return this.client.connected;
+    return this.transport.connected();
   }
 
   async close(): Promise<void> {
     await Promise.allSettled(this.chains.values());
-    await this.client.endAsync();
+    await this.transport.close();
   }
 
   private async publish<K extends TopicKind>(
@@ -128,12 +127,9 @@ export class CloudLink {
     kind: K,
     payload: TopicPayload<K>,
   ): Promise<void> {
-    await this.client.publishAsync(
+    await this.transport.publish(
       topicFor(lockerId, kind, this.prefix),
       encodePayload(kind, payload),
-      {
-        qos: 1,
-      },
     );
   }
 
@@ -257,6 +253,45 @@ export class CloudLink {
     await this.publish(ack.lockerId, 'acks', ack);
     this.options.counters.acksSent += 1;
   }
+}
+
+/** The link over TCP: mqtt.js, reconnecting, MQTT 5 with an external broker. */
+async function mqttTransport(options: CloudLinkOptions): Promise<LinkTransport> {
+  const external = options.mode === 'external';
+  const client: MqttClient = await connectAsync(options.url, {
+    clientId: `${CLOUD_CLIENT_ID_PREFIX}${options.workerId === undefined ? '' : `${options.workerId}-`}${randomUUID()}`,
+    protocolVersion: external ? 5 : 4,
+    clean: true,
+    reconnectPeriod: 1_000,
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...options.tls,
+  });
+  client.on('error', (error) =>
+    options.logger.warn({ event: 'mqtt.cloud.client-error', error: error.message }),
+  );
+  let filters: readonly string[] = [];
+  const subscribe = async () => {
+    await client.subscribeAsync(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])));
+  };
+  // A reconnect with clean: true lost the subscriptions; make them again.
+  client.on('connect', (connack) => {
+    if (!connack.sessionPresent && filters.length > 0) void subscribe().catch(() => {});
+  });
+  return {
+    async subscribe(wanted) {
+      filters = wanted;
+      await subscribe();
+    },
+    async publish(topic, payload) {
+      await client.publishAsync(topic, payload, { qos: 1 });
+    },
+    onMessage(handler) {
+      client.on('message', (topic, payload, packet) => handler(topic, payload, packet.retain));
+    },
+    connected: () => client.connected,
+    close: async () => void (await client.endAsync()),
+  };
 }
 
 function earlyBatchHold(options: CloudLinkOptions): EarlyBatchHold {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import {
   decodePayload,
@@ -13,6 +13,7 @@ import {
   TOPIC_PREFIX,
 } from '../../protocol/index.ts';
 import type { LockerCredentialStore } from '../ports.ts';
+import type { LinkTransport } from './cloud-link.ts';
 import { mayPublish, maySubscribe, type Principal } from './domain/topic-access.ts';
 import type { MqttCounters } from './mqtt-counters.ts';
 import { memoryPersistenceWithRetainedIndex } from './retained-index.ts';
@@ -45,6 +46,11 @@ export interface EmbeddedBroker {
   revoke(lockerId: string): void;
   /** Lets a revoked locker in again (its credentials still have to verify). */
   reinstate(lockerId: string): void;
+  /**
+   * The cloud's own link to this broker, in-process: messages pass as objects, not encoded,
+   * written to loopback TCP and parsed again on each side (a tenth of a connect storm's CPU).
+   */
+  localTransport(): LinkTransport;
   close(): Promise<void>;
 }
 
@@ -167,7 +173,56 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     reinstate(lockerId) {
       revoked.delete(lockerId);
     },
+    localTransport: () => localTransport(aedes),
     close: () => closeBroker(aedes, server),
+  };
+}
+
+function localTransport(aedes: Aedes): LinkTransport {
+  let handler: (topic: string, payload: Buffer, retained: boolean) => void = () => {};
+  let open = true;
+  const subscribed: string[] = [];
+  // Every message reaching the link is live: nothing is replayed to an in-process subscription
+  // (and the embedded broker keeps no retained message across a restart of the cloud).
+  const deliver = (packet: AedesPublishPacket, done: () => void) => {
+    const { payload } = packet;
+    handler(packet.topic, typeof payload === 'string' ? Buffer.from(payload) : payload, false);
+    done();
+  };
+  return {
+    async subscribe(filters) {
+      for (const filter of filters) {
+        await new Promise<void>((resolve) => aedes.subscribe(filter, deliver, resolve));
+        subscribed.push(filter);
+      }
+    },
+    publish(topic, payload) {
+      if (!open) return Promise.reject(new Error('the cloud link is closed'));
+      return new Promise((resolve, reject) =>
+        aedes.publish(
+          {
+            cmd: 'publish',
+            topic,
+            payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+            qos: 1,
+            retain: false,
+            dup: false,
+          },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      );
+    },
+    onMessage(next) {
+      handler = next;
+    },
+    connected: () => open && !aedes.closed,
+    async close() {
+      open = false;
+      if (aedes.closed) return;
+      for (const filter of subscribed.splice(0)) {
+        await new Promise<void>((resolve) => aedes.unsubscribe(filter, deliver, resolve));
+      }
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { waitFor } from './test-support/wait-for.ts';
  * Bad input on the wire, in both broker modes: refused, counted, nothing committed changes, and
  * other lockers keep going. The stores are the in-memory test seams.
  */
-describe.each<BrokerMode>(['embedded', 'external'])(
+describe.each<BrokerMode>(['embedded', 'in-process', 'external'])(
   'ingest refuses bad input (%s broker)',
   (mode) => {
     let world: SyncWorld;

@@ -134,6 +134,7 @@ export async function startCloudService(
     });
     link = await CloudLink.connect({
       url: brokerUrl,
+      ...(broker === undefined ? {} : { transport: broker.localTransport() }),
       mode: config.mqtt.mode,
       username: internal.username,
       password: internal.password,

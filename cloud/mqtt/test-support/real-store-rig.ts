@@ -39,7 +39,7 @@ export class RealStoreRig {
   private readonly runId = Math.random().toString(36).slice(2, 8);
 
   constructor(
-    readonly mode: BrokerMode,
+    readonly mode: Exclude<BrokerMode, 'in-process'>,
     readonly cloud: CloudStore,
   ) {
     this.prefix =

@@ -23,11 +23,13 @@ import { TcpProxy } from './tcp-proxy.ts';
 /**
  * TEST SUPPORT. A cloud and its lockers over a real broker, in either mode:
  * - embedded: aedes on port 0 with per-locker auth; a partition stops and restarts the broker.
+ * - in-process: the same, with the cloud's link attached to aedes in-process (as the cloud
+ *   service runs it); the link is attached again to the restarted broker.
  * - external: the Mosquitto at 127.0.0.1:1883 with a random topic prefix and share group (other
  *   test runs use the same broker); lockers reach it through a TcpProxy that a partition cuts.
  * Stores are the in-memory seams until the real SQLite stores land on main.
  */
-export type BrokerMode = 'embedded' | 'external';
+export type BrokerMode = 'embedded' | 'in-process' | 'external';
 
 export const EXTERNAL_BROKER = { host: '127.0.0.1', port: 1883 };
 
@@ -56,11 +58,11 @@ export class SyncWorld {
 
   constructor(readonly mode: BrokerMode) {
     this.prefix =
-      mode === 'embedded' ? 'postamat/v1/lockers' : `postamat-test-${this.runId}/lockers`;
+      mode === 'external' ? `postamat-test-${this.runId}/lockers` : 'postamat/v1/lockers';
   }
 
   async start(): Promise<void> {
-    if (this.mode === 'embedded') {
+    if (this.mode !== 'external') {
       this.broker = await this.startBroker(0);
     } else {
       this.proxy = new TcpProxy(EXTERNAL_BROKER.host, EXTERNAL_BROKER.port);
@@ -120,6 +122,11 @@ export class SyncWorld {
   async heal(): Promise<void> {
     if (this.broker !== undefined) {
       this.broker = await this.startBroker(this.broker.port);
+      // In-process the link lived in the broker that stopped: attach it to the new one.
+      if (this.mode === 'in-process') {
+        await this.link?.close();
+        this.link = await this.connectLink();
+      }
     } else {
       await this.proxy!.restore();
     }
@@ -145,10 +152,13 @@ export class SyncWorld {
   private connectLink(): Promise<CloudLink> {
     return CloudLink.connect({
       url: this.brokerUrl(),
-      mode: this.mode,
-      ...(this.mode === 'embedded'
-        ? this.internal
-        : { shareGroup: `postamat-cloud-${this.runId}` }),
+      mode: this.mode === 'external' ? 'external' : 'embedded',
+      ...(this.mode === 'external'
+        ? { shareGroup: `postamat-cloud-${this.runId}` }
+        : this.internal),
+      ...(this.mode === 'in-process' && this.broker !== undefined
+        ? { transport: this.broker.localTransport() }
+        : {}),
       topicPrefix: this.prefix,
       store: this.store,
       clock: { now: () => Date.now() },
