@@ -178,7 +178,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   };
 }
 
-function localTransport(aedes: Aedes): LinkTransport {
+/** The in-process link (EmbeddedBroker.localTransport); exported for its test. */
+export function localTransport(aedes: Aedes): LinkTransport {
   let handler: (topic: string, payload: Buffer, retained: boolean) => void = () => {};
   let open = true;
   const subscribed: string[] = [];
@@ -187,7 +188,10 @@ function localTransport(aedes: Aedes): LinkTransport {
   const deliver = (packet: AedesPublishPacket, done: () => void) => {
     const { payload } = packet;
     handler(packet.topic, typeof payload === 'string' ? Buffer.from(payload) : payload, false);
-    done();
+    // Not done() here: when every subscriber of a message finishes synchronously, mqemitter
+    // delivers its next queued message from inside this call, and a backlog of them (a connect
+    // storm) overflowed the stack and took the cloud down.
+    process.nextTick(done);
   };
   return {
     async subscribe(filters) {
