@@ -34,3 +34,20 @@ export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<str
   }
   return groups;
 }
+
+/**
+ * Rows in chunks of 256, 64, 16, 4 and 1 (largest first), for multi-row statements whose text
+ * grows with the rows: any number of rows is written with statements of five texts at most,
+ * which the SQLite statement cache keeps. (Unlike an `in` list, rows cannot be padded.)
+ */
+export function fixedChunks<T>(rows: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let start = 0;
+  for (const size of [...LIST_SIZES].reverse()) {
+    while (rows.length - start >= size) {
+      chunks.push(rows.slice(start, start + size));
+      start += size;
+    }
+  }
+  return chunks;
+}

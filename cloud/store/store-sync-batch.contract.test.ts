@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockerEvent } from '../../protocol/index.ts';
 import { batchedLockerReads } from '../service/batched-reads.ts';
-import { keyLists } from './key-batches.ts';
+import { fixedChunks, keyLists } from './key-batches.ts';
 import { seedSite } from './site-test-support.ts';
 import { FakeClock, TEST_ENGINES, type TestStore } from './test-stores.ts';
 
@@ -26,6 +26,16 @@ describe('keyLists', () => {
     const lists = keyLists(keys);
     expect(lists.map((l) => l.length)).toEqual([256, 64]);
     expect(new Set(lists.flat())).toEqual(new Set(keys));
+  });
+});
+
+describe('fixedChunks', () => {
+  it('splits rows into chunks of five sizes, largest first, keeping every row in order', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => i);
+    const chunks = fixedChunks(rows);
+    expect(chunks.map((c) => c.length)).toEqual([64, 64, 16, 4, 1, 1]);
+    expect(chunks.flat()).toEqual(rows);
+    expect(fixedChunks([])).toEqual([]);
   });
 });
 
