@@ -66,9 +66,14 @@ export class CloudProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new CloudProcess(child);
-    // Benchmarks: CLOUD_PROCESS_LOG=file keeps the cloud's log (heap compactions, refusals).
+    // Benchmarks: CLOUD_PROCESS_LOG=file keeps the cloud's log and stderr (compactions, a crash).
     const keep = process.env.CLOUD_PROCESS_LOG;
-    if (keep !== undefined) child.stdout?.pipe(createWriteStream(keep, { flags: 'a' }));
+    if (keep !== undefined) {
+      const file = createWriteStream(keep, { flags: 'a' });
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+      child.on('exit', (code, signal) => file.write(`cloud process exited: ${code} ${signal}\n`));
+    }
     createInterface({ input: child.stderr! }).on('line', (line) => proc.stderr.push(line));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('cloud not started in time')), timeoutMs);
