@@ -6,7 +6,7 @@ import {
 } from '../../protocol/index.ts';
 import { newId } from '../security/secrets.ts';
 import { bumpSyncVersion, type Db, inTransaction, type StoreContext } from '../store/context.ts';
-import { keyLists } from '../store/key-batches.ts';
+import { readByKeys } from '../store/key-batches.ts';
 import type { StorageProfileRow } from './payment-schema.ts';
 
 export type Tariff = NonNullable<SyncMessage['tariffs']>[number];
@@ -52,19 +52,17 @@ export async function lockerTariffsMany(
   db: Db,
   lockerIds: readonly string[],
 ): Promise<Map<string, Tariff[]>> {
-  const out = new Map<string, Tariff[]>();
-  for (const ids of keyLists(lockerIds)) {
-    const rows = await db
-      .selectFrom('locker_storage_profiles')
-      .innerJoin('storage_profiles', 'storage_profiles.id', 'locker_storage_profiles.profile_id')
-      .select(['locker_storage_profiles.locker_id', 'storage_profiles.tariffs'])
-      .where('locker_storage_profiles.locker_id', 'in', ids)
-      .execute();
-    for (const row of rows) {
-      out.set(row.locker_id, mergeTariffs(JSON.parse(row.tariffs) as Tariff[]));
-    }
-  }
-  return out;
+  return readByKeys(
+    lockerIds,
+    (ids) =>
+      db
+        .selectFrom('locker_storage_profiles')
+        .innerJoin('storage_profiles', 'storage_profiles.id', 'locker_storage_profiles.profile_id')
+        .select(['locker_storage_profiles.locker_id', 'storage_profiles.tariffs'])
+        .where('locker_storage_profiles.locker_id', 'in', ids)
+        .execute(),
+    (row) => [row.locker_id, mergeTariffs(JSON.parse(row.tariffs) as Tariff[])],
+  );
 }
 
 async function ownProfile(db: Db, operatorId: string, id: string): Promise<StorageProfileRow> {

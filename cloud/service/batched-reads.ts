@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { PostamatError, type SyncMessage } from '../../protocol/index.ts';
 import type { LockerCredentialStore } from '../ports.ts';
-import { hashesEqual, sha256Hex } from '../security/secrets.ts';
+import { secretMatches } from '../store/ingest-store.ts';
 import { MAX_KEYS_PER_QUERY } from '../store/key-batches.ts';
 
 export interface BatchedReadOptions {
@@ -83,10 +83,8 @@ export function batchedLockerReads(
   const snapshot = batchedRead((ids) => store.buildSnapshots(ids), options);
   return {
     committedSeq: async (lockerId) => (await committed(lockerId)) ?? 0,
-    async verifyLockerSecret(lockerId, secret) {
-      const hash = await secretHash(lockerId);
-      return hash !== undefined && hashesEqual(hash, sha256Hex(secret));
-    },
+    verifyLockerSecret: async (lockerId, secret) =>
+      secretMatches(await secretHash(lockerId), secret),
     syncVersionOf: syncVersion,
     async buildSnapshot(lockerId) {
       const message = await snapshot(lockerId);

@@ -63,7 +63,8 @@ export async function startCloudService(
   const counters = createMqttCounters();
   const internal = {
     username: config.mqtt.username,
-    // Embedded: the only user of this password is this process, so a fresh one per start will do.
+    // Embedded: the cloud's link attaches in-process; a client with this password (a tool, a
+    // test) sees every locker, and a fresh one per start will do.
     password: config.mqtt.password ?? randomBytes(24).toString('base64url'),
   };
   const cleanups: (() => Promise<void>)[] = [];
@@ -263,13 +264,10 @@ function publicUrlOf(
 }
 
 /**
- * TLS of the cloud's own client. Embedded: it connects over loopback to the listener this very
- * process opened, whose certificate names the public host, not 127.0.0.1 — so no name check.
- * External: the broker's CA from the config, full checks.
+ * TLS of the cloud's own client: the broker's CA from the config, full checks. Embedded: none,
+ * the link is in-process.
  */
-function linkTls(config: CloudConfig): { tls?: { ca?: Buffer; rejectUnauthorized?: boolean } } {
-  if (config.mqtt.mode === 'embedded') {
-    return config.mqtt.tls === undefined ? {} : { tls: { rejectUnauthorized: false } };
-  }
+function linkTls(config: CloudConfig): { tls?: { ca?: Buffer } } {
+  if (config.mqtt.mode === 'embedded') return {};
   return config.mqtt.caFile === undefined ? {} : { tls: { ca: readFileSync(config.mqtt.caFile) } };
 }

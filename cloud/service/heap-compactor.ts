@@ -125,7 +125,7 @@ export class HeapCompactor {
     if (this.now() - this.lastCompactedAt < this.policy.minIntervalMs) return false;
     const before = this.read();
     if (!shouldCompact(before, this.baseline, utilization, this.policy)) {
-      // A heap that shrank on its own is the new baseline: growth is measured from the lowest.
+      // Memory that shrank on its own is the new baseline: growth is measured from the lowest.
       this.baseline = Math.min(this.baseline, before.rss);
       return false;
     }

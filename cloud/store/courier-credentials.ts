@@ -1,7 +1,7 @@
 import { PostamatError, type SyncMessage } from '../../protocol/index.ts';
 import { hmacHex, keyedHash, newSecret } from '../security/secrets.ts';
 import { bumpTenantLockers, type Db, type StoreContext } from './context.ts';
-import { groupBy, keyLists } from './key-batches.ts';
+import { groupBy, oneKeyList } from './key-batches.ts';
 
 export const DAY = 86_400_000;
 
@@ -49,15 +49,14 @@ export async function lockerCredentialsMany(
   lockers: readonly { readonly id: string; readonly hash_key: string }[],
 ): Promise<Map<string, Credential[]>> {
   const out = new Map<string, Credential[]>();
-  const lists = keyLists(lockers.map((l) => l.id));
-  if (lists.length === 0) return out;
-  if (lists.length > 1) throw new Error(`${lockers.length} lockers are more than one read takes`);
+  const ids = oneKeyList(lockers.map((l) => l.id));
+  if (ids.length === 0) return out;
   const rows = await ctx.db
     .selectFrom('couriers')
     .innerJoin('operator_tenants', 'operator_tenants.tenant_id', 'couriers.tenant_id')
     .innerJoin('lockers', 'lockers.operator_id', 'operator_tenants.operator_id')
     .select(['lockers.id as locker_id', 'couriers.id', 'couriers.tenant_id', 'couriers.active'])
-    .where('lockers.id', 'in', lists[0] as string[])
+    .where('lockers.id', 'in', ids)
     .orderBy('lockers.id')
     .orderBy('couriers.id')
     .execute();

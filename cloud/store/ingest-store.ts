@@ -4,7 +4,7 @@ import type { EventIngestStore, IngestResult, LockerCredentialStore } from '../p
 import { hashesEqual, sha256Hex } from '../security/secrets.ts';
 import { type Db, inTransaction, type StoreContext } from './context.ts';
 import { applyEffect } from './event-projection.ts';
-import { keyLists } from './key-batches.ts';
+import { readByKeys } from './key-batches.ts';
 
 /** One locker's batch for `ingestMany`. */
 export interface IngestCall {
@@ -109,6 +109,34 @@ export function ingestStore(ctx: StoreContext): EventIngestStore &
     committedSeqs(lockerIds: readonly string[]): Promise<Map<string, number>>;
     lockerSecretHashes(lockerIds: readonly string[]): Promise<Map<string, string>>;
   } {
+  /** committedSeq of many lockers, one read per 256 (a locker with no events is absent). */
+  const committedSeqs = (lockerIds: readonly string[]) =>
+    readByKeys(
+      lockerIds,
+      (ids) =>
+        ctx.db
+          .selectFrom('ingest_cursors')
+          .select(['locker_id', 'committed_seq'])
+          .where('locker_id', 'in', ids)
+          .execute(),
+      (row) => [row.locker_id, row.committed_seq],
+    );
+  /**
+   * The secret hashes of many lockers, one read per 256: what verifyLockerSecret compares, for a
+   * storm of CONNECTs too. Unknown and revoked lockers are absent.
+   */
+  const lockerSecretHashes = (lockerIds: readonly string[]) =>
+    readByKeys(
+      lockerIds,
+      (ids) =>
+        ctx.db
+          .selectFrom('lockers')
+          .select(['id', 'mqtt_secret_hash'])
+          .where('id', 'in', ids)
+          .where('revoked', '=', 0)
+          .execute(),
+      (row) => [row.id, row.mqtt_secret_hash],
+    );
   return {
     async ingest(lockerId, events, receivedAt): Promise<IngestResult> {
       const [result] = await ingestMany(ctx, [{ lockerId, events, receivedAt }]);
@@ -118,56 +146,22 @@ export function ingestStore(ctx: StoreContext): EventIngestStore &
     ingestMany: (calls) => ingestMany(ctx, calls),
 
     async committedSeq(lockerId) {
-      const row = await ctx.db
-        .selectFrom('ingest_cursors')
-        .select('committed_seq')
-        .where('locker_id', '=', lockerId)
-        .executeTakeFirst();
-      return row?.committed_seq ?? 0;
+      return (await committedSeqs([lockerId])).get(lockerId) ?? 0;
     },
 
-    /** committedSeq of many lockers, one read per 256 (a locker with no events is absent). */
-    async committedSeqs(lockerIds: readonly string[]): Promise<Map<string, number>> {
-      const out = new Map<string, number>();
-      for (const ids of keyLists(lockerIds)) {
-        const rows = await ctx.db
-          .selectFrom('ingest_cursors')
-          .select(['locker_id', 'committed_seq'])
-          .where('locker_id', 'in', ids)
-          .execute();
-        for (const row of rows) out.set(row.locker_id, row.committed_seq);
-      }
-      return out;
-    },
+    committedSeqs,
 
-    /**
-     * The secret hashes of many lockers, one read per 256: what verifyLockerSecret compares,
-     * for a storm of CONNECTs. Unknown and revoked lockers are absent.
-     */
-    async lockerSecretHashes(lockerIds: readonly string[]): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
-      for (const ids of keyLists(lockerIds)) {
-        const rows = await ctx.db
-          .selectFrom('lockers')
-          .select(['id', 'mqtt_secret_hash'])
-          .where('id', 'in', ids)
-          .where('revoked', '=', 0)
-          .execute();
-        for (const row of rows) out.set(row.id, row.mqtt_secret_hash);
-      }
-      return out;
-    },
+    lockerSecretHashes,
 
     async verifyLockerSecret(lockerId, secret) {
-      const row = await ctx.db
-        .selectFrom('lockers')
-        .select(['mqtt_secret_hash', 'revoked'])
-        .where('id', '=', lockerId)
-        .executeTakeFirst();
-      if (row === undefined || row.revoked !== 0) return false;
-      return hashesEqual(row.mqtt_secret_hash, sha256Hex(secret));
+      return secretMatches((await lockerSecretHashes([lockerId])).get(lockerId), secret);
     },
   };
+}
+
+/** Whether a locker's stored secret hash (undefined: unknown or revoked) matches this secret. */
+export function secretMatches(hash: string | undefined, secret: string): boolean {
+  return hash !== undefined && hashesEqual(hash, sha256Hex(secret));
 }
 
 /**

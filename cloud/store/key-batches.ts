@@ -23,6 +23,32 @@ export function keyLists(keys: readonly string[]): string[][] {
   return lists;
 }
 
+/** keyLists of at most MAX_KEYS_PER_QUERY keys: the one list (empty for no keys). */
+export function oneKeyList(keys: readonly string[]): string[] {
+  const lists = keyLists(keys);
+  if (lists.length > 1) throw new Error(`${keys.length} keys are more than one read takes`);
+  return lists[0] ?? [];
+}
+
+/**
+ * A value per key, read a list at a time (keyLists): `read` queries one `in` list, `entry` turns
+ * a row into its key and value. Keys with no row are absent from the map.
+ */
+export async function readByKeys<R, V>(
+  keys: readonly string[],
+  read: (list: string[]) => Promise<readonly R[]>,
+  entry: (row: R) => readonly [string, V],
+): Promise<Map<string, V>> {
+  const out = new Map<string, V>();
+  for (const list of keyLists(keys)) {
+    for (const row of await read(list)) {
+      const [key, value] = entry(row);
+      out.set(key, value);
+    }
+  }
+  return out;
+}
+
 /** Rows grouped by a key, in the order they came. */
 export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

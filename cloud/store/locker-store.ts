@@ -3,7 +3,7 @@ import { boundingBox, distanceKm, type Point } from '../domain/geo.ts';
 import { newId, newSecret, sha256Hex } from '../security/secrets.ts';
 import { freeCapacity, type Window } from './capacity.ts';
 import { bumpSyncVersion, inTransaction, type StoreContext } from './context.ts';
-import { keyLists } from './key-batches.ts';
+import { readByKeys } from './key-batches.ts';
 import type { CellRow, LockerRow } from './schema.ts';
 
 export interface CellSpec {
@@ -68,6 +68,20 @@ export type LockerView = ReturnType<typeof lockerView>;
 
 export function lockerStore(ctx: StoreContext) {
   const { db, clock } = ctx;
+
+  /** syncVersionOf of many lockers, one read per 256 (unknown and revoked ones absent). */
+  const syncVersionsOf = (lockerIds: readonly string[]) =>
+    readByKeys(
+      lockerIds,
+      (ids) =>
+        db
+          .selectFrom('lockers')
+          .select(['id', 'sync_version'])
+          .where('id', 'in', ids)
+          .where('revoked', '=', 0)
+          .execute(),
+      (row) => [row.id, row.sync_version],
+    );
 
   async function view(rows: readonly LockerRow[]): Promise<LockerView[]> {
     if (rows.length === 0) return [];
@@ -230,30 +244,11 @@ export function lockerStore(ctx: StoreContext) {
       return new Map(rows.map((r) => [r.id, r.sync_version]));
     },
 
-    /** syncVersionOf of many lockers, one read per 256 (unknown and revoked ones absent). */
-    async syncVersionsOf(lockerIds: readonly string[]): Promise<Map<string, number>> {
-      const out = new Map<string, number>();
-      for (const ids of keyLists(lockerIds)) {
-        const rows = await db
-          .selectFrom('lockers')
-          .select(['id', 'sync_version'])
-          .where('id', 'in', ids)
-          .where('revoked', '=', 0)
-          .execute();
-        for (const row of rows) out.set(row.id, row.sync_version);
-      }
-      return out;
-    },
+    syncVersionsOf,
 
     /** One locker's sync version (undefined when unknown or revoked): "is it current?" in one read. */
     async syncVersionOf(lockerId: string): Promise<number | undefined> {
-      const row = await db
-        .selectFrom('lockers')
-        .select('sync_version')
-        .where('id', '=', lockerId)
-        .where('revoked', '=', 0)
-        .executeTakeFirst();
-      return row?.sync_version;
+      return (await syncVersionsOf([lockerId])).get(lockerId);
     },
 
     async lockerPosition(lockerId: string): Promise<Point | undefined> {

@@ -2,7 +2,7 @@ import type { SyncMessage } from '../../protocol/index.ts';
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { credentialSecret, DAY, dailyCode, dayOf } from './courier-credentials.ts';
-import { keyLists } from './key-batches.ts';
+import { oneKeyList } from './key-batches.ts';
 import { planOf } from './manifest-store.ts';
 import { sitePasses } from './site-store.ts';
 
@@ -38,10 +38,8 @@ export async function manifestSyncPartsMany(
   lockers: readonly { readonly id: string; readonly hash_key: string }[],
 ): Promise<Map<string, ManifestParts>> {
   const out = new Map<string, ManifestParts>();
-  const lists = keyLists(lockers.map((l) => l.id));
-  if (lists.length === 0) return out;
-  if (lists.length > 1) throw new Error(`${lockers.length} lockers are more than one read takes`);
-  const ids = lists[0] as string[];
+  const ids = oneKeyList(lockers.map((l) => l.id));
+  if (ids.length === 0) return out;
   const atSites = new Set(
     (
       await ctx.db

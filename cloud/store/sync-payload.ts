@@ -8,7 +8,7 @@ import { lockerTariffsMany, mergeTariffs } from '../payments/storage-profile-sto
 import { keyedHash } from '../security/secrets.ts';
 import type { StoreContext } from './context.ts';
 import { lockerCredentialsMany } from './courier-credentials.ts';
-import { groupBy, keyLists } from './key-batches.ts';
+import { groupBy, keyLists, oneKeyList } from './key-batches.ts';
 import { manifestSyncPartsMany } from './manifest-sync.ts';
 import { DEFAULT_SYNC_LIMITS, deltaPossible, type SyncLimits } from './sync-horizon.ts';
 
@@ -114,9 +114,7 @@ async function buildFromMany(
   const after = since ?? 0;
   const out = new Map<string, SyncMessage>();
   if (heads.length === 0) return out;
-  const lists = keyLists(heads.map((h) => h.id));
-  if (lists.length !== 1) throw new Error(`${heads.length} lockers are more than one read takes`);
-  const ids = lists[0] as string[];
+  const ids = oneKeyList(heads.map((h) => h.id));
   const cells = await db
     .selectFrom('cells')
     .selectAll()
