@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import type { LockerEvent } from '../../protocol/index.ts';
 import { interpretEvent } from '../domain/locker-event-types.ts';
 import type { EventIngestStore, IngestResult, LockerCredentialStore } from '../ports.ts';
 import { hashesEqual, sha256Hex } from '../security/secrets.ts';
 import { type Db, inTransaction, type StoreContext } from './context.ts';
-import { applyEffect } from './event-projection.ts';
-import { readByKeys } from './key-batches.ts';
+import { fixedChunks, readByKeys } from './key-batches.ts';
+import { projectGroup } from './projection-batch.ts';
 
 /** One locker's batch for `ingestMany`. */
 export interface IngestCall {
@@ -47,10 +48,11 @@ async function lockCursors(
 
 /**
  * Several lockers' batches in one transaction (one per locker): the cursors locked and read in
- * one statement, every event row in one insert, the projections one by one in seq order per
- * locker, then each cursor moved. Per locker the result is what `ingest` alone would give; what
- * it saves is the per-batch round trips and commit — on PostgreSQL a single-event batch cost
- * ~8 statements, and 1,000 such batches a second was more than one node could commit.
+ * one statement, every event row in one insert, the projections in seq order per locker with the
+ * statements that can be shared shared (projectGroup), then the cursors moved together. Per locker
+ * the result is what `ingest` alone would give; what it saves is the per-batch round trips and
+ * commit — on PostgreSQL a single-event batch cost ~8 statements, and 1,000 such batches a second
+ * was more than one node could commit.
  */
 async function ingestMany(
   ctx: StoreContext,
@@ -69,27 +71,21 @@ async function ingestMany(
       trx,
       plans.flatMap((p) => p.run.map((event) => ({ event, receivedAt: p.call.receivedAt }))),
     );
-    // Projections stay one by one, in seq order per locker: each may read what the previous changed.
-    for (const { call, run } of plans) {
-      for (const event of run) {
-        const effect = interpretEvent(event);
-        if (effect.type !== 'none') {
-          await applyEffect(trx, call.lockerId, event, effect, call.receivedAt);
-        }
-      }
-    }
-    for (const { call, start, run } of plans) {
-      if (run.length === 0) continue;
-      await trx
-        .updateTable('ingest_cursors')
-        .set({
-          committed_seq: start + run.length,
-          last_event_at: run.at(-1)?.at ?? null,
-          last_received_at: call.receivedAt,
-        })
-        .where('locker_id', '=', call.lockerId)
-        .execute();
-    }
+    await projectGroup(
+      trx,
+      plans.flatMap(({ call, run }) =>
+        run.map((event) => ({
+          lockerId: call.lockerId,
+          event,
+          effect: interpretEvent(event),
+          receivedAt: call.receivedAt,
+        })),
+      ),
+    );
+    await moveCursors(
+      trx,
+      plans.filter((p) => p.run.length > 0),
+    );
     await trx
       .updateTable('lockers')
       .set({ last_seen_at: Math.max(...calls.map((c) => c.receivedAt)) })
@@ -202,5 +198,26 @@ async function recordEvents(
       body: JSON.stringify(event.body),
     }));
     await trx.insertInto('locker_events').values(values).execute();
+  }
+}
+
+/**
+ * The lockers' cursors moved past their runs: one UPDATE … FROM (VALUES …) per chunk rather than
+ * one statement per locker (a connect storm's groups are hundreds of lockers' first batches).
+ */
+async function moveCursors(
+  trx: Db,
+  plans: readonly { call: IngestCall; start: number; run: readonly LockerEvent[] }[],
+): Promise<void> {
+  for (const rows of fixedChunks(plans)) {
+    const values = rows.map(
+      ({ call, start, run }) =>
+        sql`(${call.lockerId}, cast(${start + run.length} as bigint), cast(${run.at(-1)?.at ?? null} as bigint), cast(${call.receivedAt} as bigint))`,
+    );
+    await sql`update ingest_cursors
+      set committed_seq = v.seq, last_event_at = v.event_at, last_received_at = v.received_at
+      from (select column1 as id, column2 as seq, column3 as event_at, column4 as received_at
+            from (values ${sql.join(values)}) as t) as v
+      where ingest_cursors.locker_id = v.id`.execute(trx);
   }
 }

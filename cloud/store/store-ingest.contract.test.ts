@@ -234,6 +234,77 @@ describe.each(TEST_ENGINES)('store contract ($engine): ingest and projection', (
     ]);
   });
 
+  it('projects a group of lockers’ batches as it would each event in order', async () => {
+    const { tenant, operator } = await seedNetwork(t.store);
+    await provisionTestLocker(t.store, operator.id, 'L2', 55.76, 37.62, { M: 1 });
+    const { orderId } = await t.store.createOrder(tenant.id, parcel);
+    const command = await t.store.createCommand({
+      lockerId: 'L1',
+      type: 'remote-open',
+      body: { cellId: 'M1', reason: 'check', operator: operator.id },
+      ttlMs: 60_000,
+      actor: operator.id,
+    });
+    const result = (outcome: string) => [
+      T.commandResult,
+      { commandId: command.id, type: 'remote-open', outcome },
+    ];
+    const at = (lockerId: string, list: LockerEvent[]) => list.map((e) => ({ ...e, lockerId }));
+    const first = await t.store.ingestMany([
+      {
+        lockerId: 'L1',
+        events: events(1, [
+          [T.stepDone, { orderId, stepId: `${orderId}.0` }],
+          [T.alarmRaised, { alarmId: 1, kind: 'tamper' }],
+          [T.alarmCleared, { alarmId: 1, by: 'tech-1' }],
+          [T.alarmRaised, { alarmId: 2, kind: 'door-left-open', cellId: 'M1' }],
+          result('failed') as [string, Record<string, unknown>],
+          result('applied') as [string, Record<string, unknown>],
+          [T.stepDone, { orderId: 'an-order-the-cloud-never-made' }],
+        ]),
+        receivedAt: 10,
+      },
+      {
+        lockerId: 'L2',
+        events: at(
+          'L2',
+          events(1, [
+            // Another locker reporting on L1's command and L1's order changes neither.
+            result('failed') as [string, Record<string, unknown>],
+            [T.stepDone, { orderId, stepId: `${orderId}.1` }],
+            [T.alarmRaised, { alarmId: 1, kind: 'tamper' }],
+          ]),
+        ),
+        receivedAt: 10,
+      },
+    ]);
+    expect(first.map((r) => r.committedSeq)).toEqual([7, 3]);
+    expect((await t.store.getOrder(orderId))?.status).toBe('ready-for-pickup');
+    expect((await t.store.getCommand(command.id))?.status).toBe('applied');
+    const open = async () =>
+      (await t.store.listAlarms(operator.id, true)).map((a) => `${a.lockerId} ${a.kind}`).sort();
+    expect(await open()).toEqual(['L1 door-left-open', 'L2 tamper']);
+    // A clear sees the alarms raised before it in the group and not those raised after it.
+    await t.store.ingestMany([
+      {
+        lockerId: 'L1',
+        events: events(8, [
+          [T.alarmRaised, { alarmId: 3, kind: 'door-left-open', cellId: 'M1' }],
+          [T.alarmCleared, { kind: 'door-left-open', cellId: 'M1' }],
+          [T.alarmRaised, { alarmId: 4, kind: 'door-left-open', cellId: 'M1' }],
+        ]),
+        receivedAt: 11,
+      },
+      { lockerId: 'L2', events: at('L2', filler(4, 2)), receivedAt: 11 },
+    ]);
+    expect((await t.store.listAlarms(operator.id, true)).map((a) => a.id).sort()).toEqual([
+      'L1/4',
+      'L2/1',
+    ]);
+    expect(await t.store.committedSeq('L1')).toBe(10);
+    expect(await t.store.committedSeq('L2')).toBe(5);
+  });
+
   it('follows the agent’s own step numbering and alarm ids', async () => {
     const { tenant, operator } = await seedNetwork(t.store);
     const { orderId } = await t.store.createOrder(tenant.id, { ...parcel, kind: 'return' });
