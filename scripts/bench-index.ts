@@ -14,6 +14,8 @@ const descriptions: Record<string, string> = {
   'bench:payments': 'card sale over a pty to the simulated terminal vs a bare exchange; COD pickup',
   'bench:workers':
     'events/s committed with 1, 2, 3 cloud workers via Mosquitto $share vs raw QoS 1',
+  'bench:ingest':
+    'cloud store events/s, fleet mix and known orders, in groups of 50 lockers vs one batch per transaction',
   'bench:fleet':
     '10,000 simulated lockers: connect, memory per locker, ingest, remote-open p99, reconnect',
 };
