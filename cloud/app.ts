@@ -15,6 +15,7 @@ import { createPayments, type Payments } from './payments/payment-config.ts';
 import { exportPaymentCounters } from './payments/payment-metrics.ts';
 import type { FiscalProvider } from './payments/providers/fiscal-provider.ts';
 import type { EventIngestStore } from './ports.ts';
+import { batchedRead } from './service/batched-reads.ts';
 import type { StoreLocation } from './store/connect.ts';
 import { groupedIngest } from './store/ingest-groups.ts';
 import { type CloudStore, openStore } from './store/store.ts';
@@ -73,7 +74,8 @@ export async function createCloud(config: CloudConfig, options: CloudOptions = {
     throw error;
   }
   const metrics = createMetrics(() => store.webhookBacklog());
-  const live = new LiveEventHub((lockerId) => store.lockerOperator(lockerId));
+  // Batched: a connect storm publishes ten thousand lockers coming online at once.
+  const live = new LiveEventHub(batchedRead((ids) => store.lockerOperators(ids)));
   const notifications =
     options.notifications === undefined
       ? undefined

@@ -50,9 +50,16 @@ export class LiveEventHub {
 
   /** In publishing order, whatever the operator look-ups take; never rejects. */
   publish(input: LiveEventInput): Promise<void> {
+    // Looked up now, alongside the events published meanwhile (one read for a storm of them when
+    // operatorOf batches); published in turn. An event whose look-up fails is not published.
+    const looked = (input.lockerId === null ? Promise.resolve(null) : this.resolve(input.lockerId))
+      .then((operatorId) => ({ operatorId }))
+      .catch(() => undefined);
     this.queue = this.queue
       .then(async () => {
-        const operatorId = input.lockerId === null ? null : await this.resolve(input.lockerId);
+        const found = await looked;
+        if (found === undefined) return;
+        const { operatorId } = found;
         const event: LiveEvent = {
           ...input,
           id: this.nextId++,

@@ -1,5 +1,6 @@
 import type { CellFeature, CellSize, Status } from '../../protocol/index.ts';
 import type { StoreContext } from './context.ts';
+import { readByKeys } from './key-batches.ts';
 
 export type FleetState = 'online' | 'offline' | 'alarm';
 
@@ -35,6 +36,14 @@ export interface FleetLocker {
 /** The operator's fleet for the console: each locker's state, with filters and paging. */
 export function fleetStore(ctx: StoreContext) {
   const { db, clock } = ctx;
+  /** The operator of each locker, one read per 256 (the live feed's look-ups in a storm). */
+  const lockerOperators = (lockerIds: readonly string[]) =>
+    readByKeys(
+      lockerIds,
+      (ids) =>
+        db.selectFrom('lockers').select(['id', 'operator_id']).where('id', 'in', ids).execute(),
+      (row) => [row.id, row.operator_id],
+    );
 
   async function sizeCounts(ids: readonly string[]) {
     const cells = new Map(ids.map((id) => [id, zeroSizes()]));
@@ -155,13 +164,10 @@ export function fleetStore(ctx: StoreContext) {
     },
 
     async lockerOperator(lockerId: string): Promise<string | undefined> {
-      const row = await db
-        .selectFrom('lockers')
-        .select('operator_id')
-        .where('id', '=', lockerId)
-        .executeTakeFirst();
-      return row?.operator_id;
+      return (await lockerOperators([lockerId])).get(lockerId);
     },
+
+    lockerOperators,
 
     /** Sync and ingest state of one locker: what the cloud holds and what the locker said last. */
     async lockerSyncState(lockerId: string) {
