@@ -19,6 +19,9 @@ import { withPortHint } from './port-in-use.ts';
 import { recordPresence } from './presence-recorder.ts';
 import { SyncPusher } from './sync-pusher.ts';
 
+/** How soon commands waiting for a locker go once it is online (an API write nudges in 20 ms). */
+const ARRIVAL_COMMAND_PASS_MS = 250;
+
 export interface CloudServiceOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -197,7 +200,9 @@ export async function startCloudService(
         // A live status is answered with its sync message by the link itself; only commands
         // that waited for the locker need a pass. (A sync pass reads every locker's version:
         // one per arriving locker made a 10,000-locker connect storm quadratic.)
-        if (entry.online) commandLoop.nudge();
+        // Commands that waited for an arriving locker go within a quarter second: in a connect
+        // storm that is a few passes a second rather than one per 20 ms debounce.
+        if (entry.online) commandLoop.nudge(ARRIVAL_COMMAND_PASS_MS);
       },
     );
     cleanups.push(() => presenceRecorder.stop());

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 
 export interface NudgedLoop {
-  /** Asks for a pass soon; nudges during a pass coalesce into one more pass. */
-  nudge(): void;
+  /**
+   * Asks for a pass within `withinMs` (the loop's debounce when not given); nudges during a pass
+   * coalesce into one more pass, and a nudge waiting longer is brought forward by a sooner one.
+   */
+  nudge(withinMs?: number): void;
   /** Resolves when no pass is running or asked for (tests and shutdown). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -22,6 +25,7 @@ export function nudgedLoop(
   let again = false;
   let stopped = false;
   let debounce: NodeJS.Timeout | undefined;
+  let debounceDue = 0;
 
   const run = (): void => {
     if (stopped) return;
@@ -43,12 +47,16 @@ export function nudgedLoop(
   timer.unref();
 
   return {
-    nudge() {
-      if (stopped || debounce !== undefined) return;
+    nudge(withinMs = options.debounceMs) {
+      if (stopped) return;
+      const due = performance.now() + withinMs;
+      if (debounce !== undefined && debounceDue <= due) return;
+      clearTimeout(debounce);
+      debounceDue = due;
       debounce = setTimeout(() => {
         debounce = undefined;
         run();
-      }, options.debounceMs);
+      }, withinMs);
       debounce.unref();
     },
     async idle() {

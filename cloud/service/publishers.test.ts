@@ -154,6 +154,28 @@ describe('nudgedLoop', () => {
   });
 });
 
+describe('nudgedLoop windows', () => {
+  it('brings a nudge that may wait long forward when a sooner one comes, never back', async () => {
+    let passes = 0;
+    const loop = nudgedLoop(
+      'test',
+      async () => {
+        passes += 1;
+      },
+      { pollMs: 60_000, debounceMs: 1, logger },
+    );
+    loop.nudge(60_000);
+    loop.nudge();
+    await loop.idle();
+    expect(passes).toBe(1);
+    loop.nudge();
+    loop.nudge(60_000);
+    await loop.idle();
+    expect(passes).toBe(2);
+    await loop.stop();
+  });
+});
+
 describe('credentialDayWatcher', () => {
   it('bumps every locker once when the UTC day turns, not at start, and again after a failure', async () => {
     let now = Date.UTC(2026, 10, 25, 23, 59);

@@ -4,7 +4,7 @@ import { interpretEvent } from '../domain/locker-event-types.ts';
 import type { EventIngestStore, IngestResult, LockerCredentialStore } from '../ports.ts';
 import { hashesEqual, sha256Hex } from '../security/secrets.ts';
 import { type Db, inTransaction, type StoreContext } from './context.ts';
-import { fixedChunks, readByKeys } from './key-batches.ts';
+import { paddedChunks, readByKeys } from './key-batches.ts';
 import { projectGroup } from './projection-batch.ts';
 
 /** One locker's batch for `ingestMany`. */
@@ -209,7 +209,7 @@ async function moveCursors(
   trx: Db,
   plans: readonly { call: IngestCall; start: number; run: readonly LockerEvent[] }[],
 ): Promise<void> {
-  for (const rows of fixedChunks(plans)) {
+  for (const rows of paddedChunks(plans)) {
     const values = rows.map(
       ({ call, start, run }) =>
         sql`(${call.lockerId}, cast(${start + run.length} as bigint), cast(${run.at(-1)?.at ?? null} as bigint), cast(${call.receivedAt} as bigint))`,

@@ -11,16 +11,7 @@ const LIST_SIZES = [1, 4, 16, 64, MAX_KEYS_PER_QUERY] as const;
  * pushing the hot statements out.
  */
 export function keyLists(keys: readonly string[]): string[][] {
-  const unique = [...new Set(keys)];
-  const lists: string[][] = [];
-  for (let start = 0; start < unique.length; start += MAX_KEYS_PER_QUERY) {
-    const list = unique.slice(start, start + MAX_KEYS_PER_QUERY);
-    const size = LIST_SIZES.find((n) => n >= list.length) ?? MAX_KEYS_PER_QUERY;
-    const last = list[list.length - 1] as string;
-    while (list.length < size) list.push(last);
-    lists.push(list);
-  }
-  return lists;
+  return paddedChunks([...new Set(keys)]);
 }
 
 /** keyLists of at most MAX_KEYS_PER_QUERY keys: the one list (empty for no keys). */
@@ -59,6 +50,24 @@ export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<str
     else group.push(row);
   }
   return groups;
+}
+
+/**
+ * Rows for an `UPDATE … FROM (VALUES …)` in lists of the five lengths, the last row repeated to
+ * fill (keyLists for rows): each row of the target matches its own row or an identical copy, so
+ * it is updated once, as without the copies. A group of any size is one statement per 256 rows
+ * of five SQL texts, where fixedChunks would write 7 rows as 4 + 1 + 1 + 1.
+ */
+export function paddedChunks<T>(rows: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += MAX_KEYS_PER_QUERY) {
+    const chunk = rows.slice(start, start + MAX_KEYS_PER_QUERY);
+    const size = LIST_SIZES.find((n) => n >= chunk.length) ?? MAX_KEYS_PER_QUERY;
+    const last = chunk[chunk.length - 1] as T;
+    while (chunk.length < size) chunk.push(last);
+    chunks.push(chunk);
+  }
+  return chunks;
 }
 
 /**

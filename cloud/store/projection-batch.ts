@@ -4,7 +4,7 @@ import type { EventEffect } from '../domain/locker-event-types.ts';
 import { newId } from '../security/secrets.ts';
 import type { Db } from './context.ts';
 import { applyEffect } from './event-projection.ts';
-import { fixedChunks, readByKeys } from './key-batches.ts';
+import { fixedChunks, paddedChunks, readByKeys } from './key-batches.ts';
 
 /** One event to project, with what it means (interpretEvent) and when its batch arrived. */
 export interface Projected {
@@ -113,7 +113,7 @@ async function writeResults(
   trx: Db,
   results: readonly { lockerId: string; effect: CommandResult }[],
 ): Promise<void> {
-  for (const rows of fixedChunks(results)) {
+  for (const rows of paddedChunks(results)) {
     const values = rows.map(
       ({ lockerId, effect }) =>
         sql`(${effect.commandId}, ${lockerId}, ${effect.outcome}, cast(${effect.code} as text))`,

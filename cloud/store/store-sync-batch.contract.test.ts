@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockerEvent } from '../../protocol/index.ts';
 import { batchedLockerReads } from '../service/batched-reads.ts';
-import { fixedChunks, keyLists } from './key-batches.ts';
+import { fixedChunks, keyLists, paddedChunks } from './key-batches.ts';
 import { seedSite } from './site-test-support.ts';
 import { FakeClock, TEST_ENGINES, type TestStore } from './test-stores.ts';
 
@@ -26,6 +26,19 @@ describe('keyLists', () => {
     const lists = keyLists(keys);
     expect(lists.map((l) => l.length)).toEqual([256, 64]);
     expect(new Set(lists.flat())).toEqual(new Set(keys));
+  });
+});
+
+describe('paddedChunks', () => {
+  it('fills each chunk to one of five lengths with copies of its last row, every row in order', () => {
+    expect(paddedChunks([1, 2, 3, 4, 5, 6, 7])).toEqual([
+      [1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7],
+    ]);
+    const rows = Array.from({ length: 300 }, (_, i) => i);
+    const chunks = paddedChunks(rows);
+    expect(chunks.map((c) => c.length)).toEqual([256, 64]);
+    expect([...new Set(chunks.flat())]).toEqual(rows);
+    expect(paddedChunks([])).toEqual([]);
   });
 });
 
