@@ -2,22 +2,30 @@ import type { ActorRole, LockerEvent, OrderKind, StepKind } from '../../protocol
 import { statusOf } from '../domain/itinerary.ts';
 import type { EventEffect } from '../domain/locker-event-types.ts';
 import { applyPaymentEffect } from '../payments/payment-projection.ts';
-import { newId } from '../security/secrets.ts';
 import { bumpSyncVersion, type Db } from './context.ts';
 import { releaseBookings } from './order-changes.ts';
 import { retireCodes } from './order-codes.ts';
 import { recordStatus } from './order-status.ts';
 
 /**
- * Applies what a locker event means to orders, alarms, commands and cells, inside the ingest
- * transaction. Events about other lockers' steps or unknown orders change nothing: a locker
- * can only report on what happened at itself.
+ * The effects applied one event at a time, each reading what the previous changed; raised alarms
+ * and command results are written for a whole ingest group at once (projection-batch.ts).
+ */
+export type OneByOneEffect = Exclude<
+  EventEffect,
+  { type: 'none' } | { type: 'alarm-raised' } | { type: 'command-result' }
+>;
+
+/**
+ * Applies what a locker event means to orders, alarms and cells, inside the ingest transaction.
+ * Events about other lockers' steps or unknown orders change nothing: a locker can only report
+ * on what happened at itself.
  */
 export async function applyEffect(
   trx: Db,
   lockerId: string,
   event: LockerEvent,
-  effect: EventEffect,
+  effect: OneByOneEffect,
   now: number,
 ): Promise<void> {
   const source = `event:${lockerId}:${event.seq}`;
@@ -26,19 +34,6 @@ export async function applyEffect(
       return stepDone(trx, lockerId, effect, event.at, source, now);
     case 'order-expired':
       return orderExpired(trx, lockerId, effect.orderId, event.at, source, now);
-    case 'alarm-raised':
-      await trx
-        .insertInto('alarms')
-        .values({
-          id: effect.alarmId === null ? newId('al') : `${lockerId}/${effect.alarmId}`,
-          locker_id: lockerId,
-          kind: effect.kind,
-          cell_id: effect.cellId,
-          raised_at: event.at,
-          cleared_at: null,
-        })
-        .execute();
-      return;
     case 'alarm-cleared': {
       let query = trx
         .updateTable('alarms')
@@ -51,14 +46,6 @@ export async function applyEffect(
       await query.execute();
       return;
     }
-    case 'command-result':
-      await trx
-        .updateTable('commands')
-        .set({ status: effect.outcome, outcome_code: effect.code })
-        .where('id', '=', effect.commandId)
-        .where('locker_id', '=', lockerId)
-        .execute();
-      return;
     case 'cell-service': {
       const version = await bumpSyncVersion(trx, lockerId);
       await trx
@@ -69,8 +56,6 @@ export async function applyEffect(
         .execute();
       return;
     }
-    case 'none':
-      return;
     default:
       return applyPaymentEffect(trx, lockerId, effect, now);
   }
