@@ -100,4 +100,27 @@ describe('outbox', () => {
     expect(outbox.pending(0, 10)[0]).toMatchObject({ lockerId: 'L1', at: 4, body: {} });
     db.close();
   });
+
+  it('keeps the delivered seq across a reopen, and not from a rolled-back transaction', () => {
+    const file = tempFile();
+    const first = openDatabase(file).db;
+    const outbox = new OutboxStore(first, 'L1');
+    outbox.transaction(() => {
+      for (let at = 1; at <= 4; at++) outbox.append('a.one', {}, at);
+    });
+    outbox.markDelivered(2);
+    expect(() =>
+      outbox.transaction(() => {
+        outbox.markDelivered(4);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(outbox.deliveredSeq()).toBe(2);
+    expect(outbox.pending(0, 10).map((e) => e.seq)).toEqual([3, 4]);
+    first.close();
+
+    const reopened = new OutboxStore(openDatabase(file).db, 'L1');
+    expect(reopened.deliveredSeq()).toBe(2);
+    expect(reopened.depth()).toBe(2);
+  });
 });

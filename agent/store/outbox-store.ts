@@ -8,12 +8,16 @@ import type { Db } from './database.ts';
  * INVARIANT: seq is gap-free — the next seq is MAX(seq)+1, counted in memory from the file at
  * open and rolled back with a failed transaction. So the newest event is never deleted, even once
  * delivered (pruning, when added, must keep it).
+ * The delivered seq is also read once at open and kept in memory (this store is its only writer):
+ * the drain asks for it on every send and ack, and a fleet of 5,000 agents in one process spent
+ * a fifth of its CPU reading it back from the file.
  */
 export class OutboxStore implements Outbox {
   private readonly listeners = new Set<() => void>();
   private depthOfTx = 0;
   private appendedInTx = 0;
   private seq: number;
+  private delivered: number;
   private readonly stmts;
 
   constructor(
@@ -37,17 +41,20 @@ export class OutboxStore implements Outbox {
       ),
     };
     this.seq = this.stmts.maxSeq.get()?.seq ?? 0;
+    this.delivered = Number(this.stmts.delivered.get()?.value ?? 0);
   }
 
   /** Runs `fn` atomically; listeners hear about appended events after the outermost commit. */
   transaction<T>(fn: () => T): T {
     this.depthOfTx += 1;
     const seqBefore = this.seq;
+    const deliveredBefore = this.delivered;
     let result: T;
     try {
       result = this.db.transaction(fn)();
     } catch (error) {
       this.seq = seqBefore;
+      this.delivered = deliveredBefore;
       this.depthOfTx -= 1;
       if (this.depthOfTx === 0) this.appendedInTx = 0;
       throw error;
@@ -88,10 +95,11 @@ export class OutboxStore implements Outbox {
   markDelivered(seq: number): void {
     const upTo = Math.min(seq, this.lastSeq());
     this.stmts.setDelivered.run(String(upTo), upTo);
+    this.delivered = Math.max(this.delivered, upTo);
   }
 
   deliveredSeq(): number {
-    return Number(this.stmts.delivered.get()?.value ?? 0);
+    return this.delivered;
   }
 
   depth(): number {
