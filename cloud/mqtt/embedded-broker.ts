@@ -13,6 +13,7 @@ import {
   TOPIC_PREFIX,
 } from '../../protocol/index.ts';
 import type { LockerCredentialStore } from '../ports.ts';
+import { ACCEPT_HANDLES, acceptOnMoreHandles } from './accept-handles.ts';
 import type { LinkTransport } from './cloud-link.ts';
 import { mayPublish, maySubscribe, type Principal } from './domain/topic-access.ts';
 import type { MqttCounters } from './mqtt-counters.ts';
@@ -34,6 +35,8 @@ export interface EmbeddedBrokerOptions {
   /** The cloud service's own client: the only one that sees every locker. */
   readonly internal: { readonly username: string; readonly password: string };
   readonly topicPrefix?: string;
+  /** Connections accepted per event-loop turn at most (accept-handles.ts); default 64. */
+  readonly acceptHandles?: number;
   readonly counters: MqttCounters;
   readonly logger: Logger;
 }
@@ -157,8 +160,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   const server = createServer(options, (socket) => aedes.handle(socket));
   const port = await listen(server, options.port, options.host ?? '127.0.0.1');
+  const acceptors = await acceptOnMoreHandles(
+    server,
+    options.acceptHandles ?? ACCEPT_HANDLES,
+    LISTEN_BACKLOG,
+  );
+  if (acceptors.problem !== undefined) {
+    logger.warn({ event: 'mqtt.broker.one-accept-per-turn', problem: acceptors.problem });
+  }
   const scheme = options.tls === undefined ? 'mqtt' : 'mqtts';
-  logger.info({ event: 'mqtt.broker.listening', port, tls: options.tls !== undefined });
+  logger.info({
+    event: 'mqtt.broker.listening',
+    port,
+    tls: options.tls !== undefined,
+    acceptHandles: 1 + acceptors.extra.length,
+  });
 
   return {
     port,
@@ -174,7 +190,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       revoked.delete(lockerId);
     },
     localTransport: () => localTransport(aedes),
-    close: () => closeBroker(aedes, server),
+    close: () => closeBroker(aedes, [server, ...acceptors.extra]),
   };
 }
 
@@ -292,7 +308,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-async function closeBroker(aedes: Aedes, server: Server): Promise<void> {
+async function closeBroker(aedes: Aedes, servers: readonly Server[]): Promise<void> {
   await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // Every handle on the socket: it listens until the last one is closed.
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
 }
