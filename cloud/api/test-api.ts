@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { LiveEventHub } from '../live/event-hub.ts';
 import { createMetrics } from '../metrics.ts';
+import { batchedRead } from '../service/batched-reads.ts';
 import {
   FakeClock,
   provisionTestLocker,
@@ -36,7 +37,8 @@ export async function testApi(
   const clock = new FakeClock(Date.UTC(2026, 5, 1));
   const t = await open(clock);
   const metrics = createMetrics(() => t.store.webhookBacklog());
-  const live = new LiveEventHub((id) => t.store.lockerOperator(id));
+  // As the cloud wires it (app.ts): operators looked up in batches.
+  const live = new LiveEventHub(batchedRead((ids) => t.store.lockerOperators(ids)));
   const app = await buildApi(
     {
       store: t.store,

@@ -163,10 +163,6 @@ export function fleetStore(ctx: StoreContext) {
       }));
     },
 
-    async lockerOperator(lockerId: string): Promise<string | undefined> {
-      return (await lockerOperators([lockerId])).get(lockerId);
-    },
-
     lockerOperators,
 
     /** Sync and ingest state of one locker: what the cloud holds and what the locker said last. */
