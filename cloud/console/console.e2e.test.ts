@@ -203,3 +203,55 @@ describe('operator console in Chromium, real cloud and lockers', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/** What the test reads of an <input> in the page (the tests compile without the DOM's types). */
+type TextField = {
+  value: string;
+  selectionStart: number | null;
+  selectionEnd: number | null;
+  setSelectionRange(start: number, end: number): void;
+};
+
+describe('the console redraw in Chromium', () => {
+  it('keeps the field being typed in focused with its selection, so a live reload cannot eat a keystroke', async () => {
+    // An operator selects the search text to type over it; a live event redraws the screen
+    // between the selection and the key. The key must still replace the whole text.
+    const { page: p, errors: pageErrors } = await openConsole(browser, rig.url);
+    await p.getByTestId('signin-form').waitFor(WAIT);
+    const redraw = `(async () => {
+      const { h, mount } = await import('/console/view.js');
+      const root = document.createElement('div');
+      document.body.append(root);
+      const draw = (value) =>
+        mount(root, h('form', null,
+          h('input', { type: 'search', value, 'data-testid': 'redraw-search' }),
+          h('input', { type: 'email', value: 'a@b.ru', 'data-testid': 'redraw-email' })));
+      window.redraw = () => draw(root.querySelector('[data-testid="redraw-search"]').value);
+      draw('ленинский');
+    })()`;
+    await p.evaluate(redraw);
+    const search = p.getByTestId('redraw-search');
+    await search.focus();
+    await search.evaluate((el: TextField) => el.setSelectionRange(0, el.value.length));
+    await p.evaluate('window.redraw()');
+    expect(await p.evaluate('document.activeElement.dataset.testid')).toBe('redraw-search');
+    expect(await search.evaluate((el: TextField) => [el.selectionStart, el.selectionEnd])).toEqual([
+      0,
+      'ленинский'.length,
+    ]);
+    await p.keyboard.press('Delete');
+    expect(await search.inputValue()).toBe('');
+    // A caret alone stays where it was.
+    await search.fill('ленинский');
+    await search.evaluate((el: TextField) => el.setSelectionRange(3, 3));
+    await p.evaluate('window.redraw()');
+    await p.keyboard.type('X');
+    expect(await search.inputValue()).toBe('ленXинский');
+    // An email field has no selection to keep: it keeps its focus and nothing throws.
+    await p.getByTestId('redraw-email').focus();
+    await p.evaluate('window.redraw()');
+    expect(await p.evaluate('document.activeElement.dataset.testid')).toBe('redraw-email');
+    expect(pageErrors).toEqual([]);
+    await p.context().close();
+  });
+});

@@ -59,19 +59,28 @@ function append(el, children) {
 
 /**
  * Replaces the content of `root`. A live update must not steal the operator's typing: the
- * focused field (found again by its data-testid) keeps focus and caret after the redraw.
+ * focused field (found again by its data-testid) keeps focus, caret and selection after the
+ * redraw (text selected to be typed over or deleted stays selected).
  * @param {HTMLElement} root @param {Node} node
  */
 export function mount(root, node) {
   const active = document.activeElement;
   const testid = active instanceof HTMLElement ? active.dataset.testid : undefined;
-  const caret = active instanceof HTMLInputElement ? active.selectionStart : null;
+  // Email and number fields have no selection (null here, and setting one throws).
+  const selection =
+    active instanceof HTMLInputElement && active.selectionStart !== null
+      ? {
+          start: active.selectionStart,
+          end: active.selectionEnd ?? active.selectionStart,
+          direction: active.selectionDirection ?? 'none',
+        }
+      : null;
   root.replaceChildren(node);
   const again = testid ? root.querySelector(`[data-testid="${CSS.escape(testid)}"]`) : null;
   if (again instanceof HTMLElement) {
     again.focus({ preventScroll: true });
-    if (again instanceof HTMLInputElement && caret !== null && again.type !== 'email') {
-      again.setSelectionRange(caret, caret);
+    if (again instanceof HTMLInputElement && selection && again.selectionStart !== null) {
+      again.setSelectionRange(selection.start, selection.end, selection.direction);
     }
     return;
   }
