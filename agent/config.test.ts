@@ -58,8 +58,31 @@ describe('agent config', () => {
       });
       expect(config.kiosk?.port).toBe(9090);
       expect(config.logLevel).toBe('debug');
-      expect(config.sync).toEqual({ url: 'mqtts://cloud.example:8883', secret: 's3cret' });
+      // Lockers that boot together spread their first connects over 3 s unless told otherwise.
+      expect(config.sync).toEqual({
+        url: 'mqtts://cloud.example:8883',
+        secret: 's3cret',
+        startJitterMs: 3_000,
+      });
       expect(config.dataDir).toBe('/var/lib/postamat');
+    });
+
+    it('takes a start jitter from the file and names the field when it is out of range', () => {
+      const base = {
+        lockerId: 'L1',
+        hashKey: 'k'.repeat(16),
+        dataDir: '/x',
+        boards: { simulated: true },
+      };
+      const sync = (startJitterMs: unknown) =>
+        write(
+          'jitter.json',
+          JSON.stringify({ ...base, sync: { url: 'mqtt://c', secret: 's', startJitterMs } }),
+        );
+      expect(loadAgentConfig(sync(0), {}).sync?.startJitterMs).toBe(0);
+      expect(loadAgentConfig(sync(10_000), {}).sync?.startJitterMs).toBe(10_000);
+      expect(() => loadAgentConfig(sync(-1), {})).toThrow(/sync\.startJitterMs/);
+      expect(() => loadAgentConfig(sync(3_600_000), {})).toThrow(/sync\.startJitterMs/);
     });
 
     it("names the variable's field when an override is bad, and a file that is not an object", () => {

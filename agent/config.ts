@@ -10,6 +10,7 @@ import {
   LOCKER_ID_PATTERN,
   PostamatError,
 } from '../protocol/index.ts';
+import { DEFAULT_START_JITTER_MS } from './sync/domain/reconnect-backoff.ts';
 
 const cellSchema = z.strictObject({
   cellId: z.string().min(1),
@@ -142,6 +143,8 @@ export const agentConfigSchema = z.strictObject({
       topicPrefix: z.string().optional(),
       /** mqtts with a certificate no system CA signed: the PEM file of the CA to trust. */
       caFile: z.string().min(1).optional(),
+      /** The first connect after start waits a random [0, this) ms: lockers booting together spread out. */
+      startJitterMs: z.number().int().min(0).max(60_000).default(DEFAULT_START_JITTER_MS),
     })
     .optional(),
   /** The touchscreen page, served to Chromium on the same board. */

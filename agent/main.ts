@@ -156,6 +156,7 @@ export async function startAgent(
         secret: config.sync.secret,
         ...(config.sync.topicPrefix ? { topicPrefix: config.sync.topicPrefix } : {}),
         ...(config.sync.caFile ? { tls: { ca: readFileSync(config.sync.caFile) } } : {}),
+        startJitterMs: config.sync.startJitterMs,
         outbox: agent.outbox,
         inbox: agent.commands,
         syncTarget: agent.sync,

@@ -10,7 +10,7 @@ import {
 } from '../../protocol/index.ts';
 import { CommandRelay } from './command-relay.ts';
 import { CloudClock } from './domain/cloud-clock.ts';
-import { DEFAULT_BACKOFF, reconnectDelayMs } from './domain/reconnect-backoff.ts';
+import { DEFAULT_BACKOFF, reconnectDelayMs, startDelayMs } from './domain/reconnect-backoff.ts';
 import {
   bounded,
   type LockerSyncClientOptions,
@@ -77,7 +77,9 @@ export class LockerSyncClient {
     if (!this.stopped) return;
     this.stopped = false;
     this.unsubscribeAppend = this.options.outbox.onAppend(() => this.schedulePump());
-    this.connectOnce();
+    const delay = startDelayMs(this.options.random, this.options.startJitterMs ?? 0);
+    if (delay === 0) this.connectOnce();
+    else this.reconnectTimer = setTimeout(() => this.connectOnce(), delay);
   }
 
   async stop(): Promise<void> {

@@ -19,6 +19,12 @@ export interface LockerSyncClientOptions {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly backoff?: BackoffPolicy;
+  /**
+   * The first connect after start() waits a random [0, this) ms, so lockers that boot together
+   * do not all knock at once (DEFAULT_START_JITTER_MS: what an agent's config gets). 0 or absent:
+   * at once.
+   */
+  readonly startJitterMs?: number;
   readonly drain?: DrainOptions;
   /** No ack progress for this long while events are in flight: resend from the last ack. */
   readonly ackTimeoutMs?: number;

@@ -85,6 +85,8 @@ export class FleetLocker {
       random: Math.random,
       statusIntervalMs: options.statusIntervalMs,
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      // As the agent's config has it (parsed, so the default is filled in).
+      startJitterMs: sync.startJitterMs,
       logger,
       describe: () => ({
         version: 'fleet',

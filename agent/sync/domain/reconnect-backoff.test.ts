@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffWindowMs, DEFAULT_BACKOFF, reconnectDelayMs } from './reconnect-backoff.ts';
+import {
+  backoffWindowMs,
+  DEFAULT_BACKOFF,
+  reconnectDelayMs,
+  startDelayMs,
+} from './reconnect-backoff.ts';
 
 describe('reconnect backoff with full jitter', () => {
   it.each([
@@ -47,5 +52,14 @@ describe('reconnect backoff with full jitter', () => {
     const firstSecond = delays.filter((d) => d < 1_000).length;
     // Uniform over 15 s puts ~667 in any one second; a fixed period would put all 10,000 there.
     expect(firstSecond).toBeLessThan(900);
+  });
+
+  it('spreads the first connect over [0, jitter), and not at all with no jitter', () => {
+    expect(startDelayMs(() => 0.999_999, 0)).toBe(0);
+    expect(startDelayMs(() => 0, 3_000)).toBe(0);
+    expect(startDelayMs(() => 0.5, 3_000)).toBe(1_500);
+    expect(startDelayMs(() => 0.999_999, 3_000)).toBe(2_999);
+    // Independent of any later backoff: the window is the jitter, not the reconnect cap.
+    expect(startDelayMs(() => 0.5, 40_000)).toBe(20_000);
   });
 });

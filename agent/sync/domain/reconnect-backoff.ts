@@ -39,3 +39,18 @@ export function reconnectDelayMs(
   const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1 - Number.EPSILON) : 0;
   return Math.floor(unit * backoffWindowMs(attempt, policy));
 }
+
+/**
+ * How long a locker waits before its first connect after start: uniform in [0, 3 s). When a
+ * district's power comes back its lockers boot together, and thousands of SYNs at once overflow
+ * a broker's accept queue (Mosquitto 2.0 listens with a fixed backlog of 100). The kernel retries
+ * a dropped SYN at 1, 3, 7, 15 and 31 s — in step, so the same lockers collide again on every
+ * retry. At 10,000 lockers behind Mosquitto on one machine, starting all at once connected them
+ * in 11.5–33.1 s; spread over 3 s, in 8.0–10.8 s with no failed attempt (docs/scaling.md, step 27).
+ */
+export const DEFAULT_START_JITTER_MS = 3_000;
+
+/** The delay before the first connect: uniform in [0, jitterMs); 0 when jitterMs is 0. */
+export function startDelayMs(random: RandomSource, jitterMs: number): number {
+  return reconnectDelayMs(0, random, { baseMs: jitterMs, capMs: jitterMs });
+}
