@@ -21,6 +21,7 @@ import { CLOUD_CLIENT_ID_PREFIX } from './embedded-broker.ts';
 import { ingestEventsMessage } from './event-ingest.ts';
 import { LockerPresence } from './locker-presence.ts';
 import type { MqttCounters } from './mqtt-counters.ts';
+import { PresenceLog } from './presence-log.ts';
 import { answerSyncRequest, type SyncBuilder } from './sync-answer.ts';
 
 /**
@@ -79,6 +80,7 @@ export class CloudLink {
   private readonly chains = new Map<string, Promise<void>>();
   /** External: what to answer to a batch that arrived before its predecessor. */
   private readonly hold: EarlyBatchHold | undefined;
+  private readonly presenceLog: PresenceLog;
 
   private constructor(
     private readonly transport: LinkTransport,
@@ -86,6 +88,8 @@ export class CloudLink {
   ) {
     this.prefix = options.topicPrefix ?? TOPIC_PREFIX;
     this.hold = options.mode === 'external' ? earlyBatchHold(options) : undefined;
+    // A rate of log lines: wall time of this process, whatever clock the business runs on.
+    this.presenceLog = new PresenceLog(options.logger, () => performance.now());
   }
 
   static async connect(options: CloudLinkOptions): Promise<CloudLink> {
@@ -120,6 +124,7 @@ export class CloudLink {
   async close(): Promise<void> {
     await Promise.allSettled(this.chains.values());
     await this.transport.close();
+    this.presenceLog.flush();
   }
 
   private async publish<K extends TopicKind>(
@@ -214,11 +219,11 @@ export class CloudLink {
     counters.statusUpdates += 1;
     const was = this.presence.get(lockerId)?.online;
     this.presence.record(status, clock.now());
-    // A line per change of presence; heartbeats and retained replays (10,000 at every cloud
-    // start) only at debug: at info they were a synchronous write per status, ~3% of a storm.
-    const line = { event: 'mqtt.locker.presence', lockerId, online: status.online, retained };
-    if (was !== status.online && !retained) logger.info(line);
-    else logger.debug(line);
+    // A line per change of presence (a summary past 100 in 10 s: PresenceLog); heartbeats and
+    // retained replays (10,000 at every cloud start) only at debug: at info they were a
+    // synchronous write per status, ~3% of a storm.
+    if (was !== status.online && !retained) this.presenceLog.change(lockerId, status.online);
+    else logger.debug({ event: 'mqtt.locker.presence', lockerId, online: status.online, retained });
     // A retained status is history replayed to this client; only a live one is the locker
     // speaking now, and then it wants its clock reference, its committed seq and its sync data.
     if (retained || !status.online) return;
