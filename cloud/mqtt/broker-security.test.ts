@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockerSyncClient } from '../../agent/sync/locker-sync-client.ts';
@@ -207,5 +208,35 @@ describe('embedded broker while the cloud starts', () => {
     } finally {
       await broker.close();
     }
+  });
+});
+
+describe('embedded broker while the cloud stops', () => {
+  it('refuses new connections from the moment it starts closing, then closes its clients', async () => {
+    const credentials = new InMemoryLockerCredentialStore();
+    credentials.add('L-stay', 's3cret-s3cret');
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      credentials,
+      internal: { username: 'cloud-internal', password: 'internal-secret' },
+      counters: createMqttCounters(),
+      logger: pino({ level: 'silent' }),
+    });
+    const port = Number(new URL(broker.url).port);
+    const connected = await rawClient(broker.url, login('L-stay', 's3cret-s3cret'));
+    const gone = closed(connected);
+    const closing = broker.close();
+    // A locker that the closing broker just dropped comes straight back; it must be refused by
+    // the kernel, not accepted by a broker on its way down and dropped again.
+    const answer = await new Promise<string>((resolve) => {
+      const socket = createConnection(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve('accepted');
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(answer).toBe('ECONNREFUSED');
+    await closing;
+    await gone;
   });
 });

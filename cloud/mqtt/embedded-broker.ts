@@ -309,9 +309,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 async function closeBroker(aedes: Aedes, servers: readonly Server[]): Promise<void> {
-  await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  // Every handle on the socket: it listens until the last one is closed.
-  await Promise.all(
+  // Stop accepting first (every handle on the socket: it listens until the last one is closed).
+  // A locker that aedes.close() drops reconnects within a second; while the socket still
+  // listened, each was accepted, handled by a broker on its way down and dropped again.
+  const closed = Promise.all(
     servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
   );
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  // server.close() calls back once the connections it accepted have ended too.
+  await closed;
 }
