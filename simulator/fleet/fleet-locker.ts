@@ -25,7 +25,7 @@ export interface FleetLockerOptions {
   readonly statusIntervalMs: number;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Reconnect backoff; the agent's default (1 s doubling to 60 s, full jitter) when absent. */
+  /** Reconnect backoff; the agent's default (1 s doubling to 15 s, full jitter) when absent. */
   readonly backoff?: BackoffPolicy;
 }
 
