@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,33 @@ describe('acceptOnMoreHandles', () => {
       client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('leaves no copy of the listening socket in another process once it resolves', async () => {
+    const server = createServer();
+    await listening(server);
+    const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+    const socket = readlinkSync(`/proc/self/fd/${fd}`);
+    expect(socket).toMatch(/^socket:\[\d+\]$/);
+    const { extra } = await acceptOnMoreHandles(server, 16, 511);
+    open.push(...extra);
+    // Every process this user can see: none but this one may hold the socket, or it would go on
+    // listening there after the broker closed it (the duplicator must be gone, not just done).
+    const holders = new Set<number>();
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let fds: string[] = [];
+      try {
+        fds = readdirSync(`/proc/${pid}/fd`);
+      } catch {
+        continue;
+      }
+      for (const entry of fds) {
+        try {
+          if (readlinkSync(`/proc/${pid}/fd/${entry}`) === socket) holders.add(Number(pid));
+        } catch {}
+      }
+    }
+    expect([...holders]).toEqual([process.pid]);
   });
 
   it('names the problem, and adds nothing, for a server that is not listening', async () => {

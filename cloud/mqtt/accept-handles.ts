@@ -65,6 +65,15 @@ function duplicate(handle: object, count: number): Promise<unknown[]> {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const received: unknown[] = [];
+    let exited = false;
+    // Done once every copy is back AND the child is gone: its own copies of the listening socket
+    // must be closed, or the socket goes on listening in it after the broker has closed its own
+    // (a connect would then be taken into a queue nobody accepts from).
+    const done = () => {
+      if (!exited || received.length < count) return;
+      clearTimeout(timer);
+      resolve(received);
+    };
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error('the descriptor duplicator did not answer within 10 s'));
@@ -80,12 +89,13 @@ function duplicate(handle: object, count: number): Promise<unknown[]> {
         reject(new Error(`the descriptor duplicator left after ${received.length} of ${count}`));
       }
     });
+    child.on('exit', () => {
+      exited = true;
+      done();
+    });
     child.on('message', (_message, duplicated) => {
       received.push(duplicated);
-      if (received.length === count) {
-        clearTimeout(timer);
-        resolve(received);
-      }
+      done();
     });
     for (let i = 0; i < count; i++) {
       child.send({ last: i === count - 1 }, handle as Parameters<typeof child.send>[1]);
