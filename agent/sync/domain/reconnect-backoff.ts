@@ -46,7 +46,7 @@ export function reconnectDelayMs(
  * a broker's accept queue (Mosquitto 2.0 listens with a fixed backlog of 100). The kernel retries
  * a dropped SYN at 1, 3, 7, 15 and 31 s — in step, so the same lockers collide again on every
  * retry. At 10,000 lockers behind Mosquitto on one machine, starting all at once connected them
- * in 11.5–33.1 s; spread over 3 s, in 8.0–10.8 s in seven of eight runs, the eighth still caught
+ * in 11.5–33.1 s; spread over 3 s, in 8.0–19.9 s in eight of nine runs, the ninth still caught
  * on the 31 s retry at 34.7 s (docs/scaling.md, step 27): it makes the pile-up rare, a broker
  * with a sized backlog rules it out.
  */
