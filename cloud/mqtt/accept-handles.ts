@@ -83,9 +83,10 @@ function duplicate(handle: object, count: number): Promise<unknown[]> {
       reject(error);
     });
     // The channel closes once every message sent before it is read ('exit' may come sooner).
+    // With every copy back the wait goes on for 'exit' (done), still under the 10 s timer.
     child.on('disconnect', () => {
-      clearTimeout(timer);
       if (received.length < count) {
+        clearTimeout(timer);
         reject(new Error(`the descriptor duplicator left after ${received.length} of ${count}`));
       }
     });
